@@ -1,0 +1,86 @@
+/**
+ * Stable error codes. Match on `error.code`, never on the message text:
+ * messages are for people and may change, codes are part of the API.
+ */
+export type OpenRouterAuthErrorCode =
+  // Input and HTTP outcomes (core client)
+  | "invalid_request"
+  | "unauthorized"
+  | "forbidden"
+  | "invalid_code"
+  | "code_expired"
+  | "invalid_code_challenge_method"
+  | "conflict"
+  | "rate_limited"
+  | "http_error"
+  | "server_error"
+  | "network_error"
+  | "invalid_response"
+  | "aborted"
+  | "timeout"
+  | "unsupported"
+  // The connect flow (browser)
+  | "popup_blocked"
+  | "popup_closed"
+  | "access_denied"
+  | "no_pending_flow"
+  | "cancelled";
+
+/** One problem found while validating input: where it is and what is wrong. */
+export interface OpenRouterAuthIssue {
+  path: PropertyKey[];
+  message: string;
+}
+
+export interface OpenRouterAuthErrorOptions {
+  status?: number;
+  retryable?: boolean;
+  issues?: OpenRouterAuthIssue[];
+  cause?: unknown;
+}
+
+const RETRYABLE: ReadonlySet<OpenRouterAuthErrorCode> = new Set([
+  "conflict",
+  "rate_limited",
+  "server_error",
+  "network_error",
+  "timeout",
+]);
+
+/**
+ * The only error this library throws or reports. `retryable` says whether a
+ * *new attempt* may succeed; the library itself never retries (codes are single-use).
+ */
+export class OpenRouterAuthError extends Error {
+  override readonly name = "OpenRouterAuthError";
+  readonly code: OpenRouterAuthErrorCode;
+  readonly status?: number;
+  readonly retryable: boolean;
+  /** For `invalid_request`: each offending path with its message. */
+  readonly issues?: OpenRouterAuthIssue[];
+
+  constructor(code: OpenRouterAuthErrorCode, message: string, options: OpenRouterAuthErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    if (options.status !== undefined) this.status = options.status;
+    this.retryable = options.retryable ?? RETRYABLE.has(code);
+    if (options.issues) this.issues = options.issues;
+  }
+}
+
+export function isOpenRouterAuthError(value: unknown): value is OpenRouterAuthError {
+  return value instanceof OpenRouterAuthError || (value instanceof Error && value.name === "OpenRouterAuthError" && typeof (value as { code?: unknown }).code === "string");
+}
+
+/** Wraps anything thrown into an OpenRouterAuthError without leaking its text. */
+export function toOpenRouterAuthError(value: unknown, fallback: OpenRouterAuthErrorCode = "network_error"): OpenRouterAuthError {
+  if (isOpenRouterAuthError(value)) return value;
+  if (value instanceof DOMException && value.name === "AbortError") return new OpenRouterAuthError("aborted", "The request was aborted.", { cause: value });
+  if (value instanceof DOMException && value.name === "TimeoutError") return new OpenRouterAuthError("timeout", "The request took too long.", { cause: value });
+  return new OpenRouterAuthError(fallback, "Something went wrong while talking to OpenRouter.", { cause: value });
+}
+
+export function invalidRequest(issues: OpenRouterAuthIssue[]): OpenRouterAuthError {
+  const text = issues.map((i) => (i.path.length ? `${i.path.map(String).join(".")}: ` : "") + i.message).join("; ");
+  return new OpenRouterAuthError("invalid_request", `Invalid request: ${text}`, { issues });
+}

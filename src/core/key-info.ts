@@ -1,0 +1,50 @@
+import * as z from "zod/mini";
+import type { UsageLimitType } from "./schemas.js";
+
+const nullableNumber = z.nullable(z.number());
+const nullableString = z.optional(z.nullable(z.string()));
+
+/** The fields of `GET /key` this library reads; the rest of the answer is ignored. */
+export const keyInfoWireResponseSchema = z.object({
+  data: z.object({
+    label: z.string(),
+    limit: nullableNumber,
+    limit_remaining: z.optional(nullableNumber),
+    limit_reset: nullableString,
+    usage: z.number(),
+    usage_daily: z.optional(z.number()),
+    usage_weekly: z.optional(z.number()),
+    usage_monthly: z.optional(z.number()),
+    expires_at: nullableString,
+    is_free_tier: z.boolean(),
+  }),
+});
+
+/** What OpenRouter says about a key: its limit, what is left, and its usage (in credits, i.e. USD). */
+export interface OpenRouterKeyInfo {
+  label: string;
+  limit: number | null;
+  limitRemaining: number | null;
+  limitReset: UsageLimitType | string | null;
+  usage: number;
+  usageDaily: number | null;
+  usageWeekly: number | null;
+  usageMonthly: number | null;
+  expiresAt: string | null;
+  isFreeTier: boolean;
+}
+
+export function toKeyInfo({ data }: z.infer<typeof keyInfoWireResponseSchema>): OpenRouterKeyInfo {
+  return {
+    label: data.label,
+    limit: data.limit,
+    limitRemaining: data.limit_remaining ?? (data.limit === null ? null : Math.max(0, data.limit - data.usage)),
+    limitReset: data.limit_reset ?? null,
+    usage: data.usage,
+    usageDaily: data.usage_daily ?? null,
+    usageWeekly: data.usage_weekly ?? null,
+    usageMonthly: data.usage_monthly ?? null,
+    expiresAt: data.expires_at ?? null,
+    isFreeTier: data.is_free_tier,
+  };
+}

@@ -1,0 +1,166 @@
+import * as z from "zod/mini";
+import { checkCallbackUrl } from "./callback-url.js";
+import { invalidRequest, OpenRouterAuthError, type OpenRouterAuthIssue } from "./errors.js";
+import { CODE_VERIFIER_PATTERN } from "./pkce.js";
+
+// Custom checks instead of zod's built-in string formats: each built-in costs
+// users hundreds of bytes, a `refine` about 75 (see ../../shared/toolchain.md).
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+// eslint-disable-next-line no-control-regex
+const WHITESPACE_OR_CONTROL = /[\s\u0000-\u001f\u007f]/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** ISO 8601 in UTC with seconds; minute precision is rejected by OpenRouter. */
+const ISO_UTC_WITH_SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
+/** Largest credit limit we pass on: anything above is a mistake, not a budget. */
+export const MAX_LIMIT = 1_000_000_000;
+
+const codeChallengeMethod = z.enum(["S256", "plain"]);
+const unreserved = z.string().check(z.refine((v) => CODE_VERIFIER_PATTERN.test(v), "must be 43-128 characters of A-Z a-z 0-9 - . _ ~ (RFC 7636)"));
+
+export const callbackUrlSchema = z.string().check(
+  z.superRefine((value, ctx) => {
+    const problem = checkCallbackUrl(value);
+    if (problem) ctx.issues.push({ code: "custom", input: value, message: problem });
+  }),
+);
+
+const isoTimestamp = z.string().check(
+  z.refine((v) => ISO_UTC_WITH_SECONDS.test(v) && !Number.isNaN(Date.parse(v)), "must be ISO 8601 in UTC with seconds, e.g. 2027-12-31T23:59:59Z"),
+);
+const validDate = z.date().check(z.refine((d) => !Number.isNaN(d.getTime()), "is an invalid Date"));
+
+/** The body of `POST /auth/keys/code`, with the official SDK's camelCase names. */
+export const createAuthKeysCodeRequestSchema = z.strictObject({
+  callbackUrl: callbackUrlSchema,
+  codeChallenge: z.optional(unreserved),
+  codeChallengeMethod: z.optional(codeChallengeMethod),
+  limit: z.optional(
+    z.number().check(z.refine((n) => n >= 0 && n <= MAX_LIMIT, `must be between 0 and ${MAX_LIMIT}`)),
+  ),
+  expiresAt: z.optional(z.nullable(z.union([validDate, isoTimestamp]))),
+  keyLabel: z.optional(
+    z.string().check(
+      z.refine((v) => v.trim().length > 0 && v.length <= 100 && !CONTROL_CHARACTERS.test(v), "must be 1-100 characters without control characters"),
+    ),
+  ),
+  usageLimitType: z.optional(z.enum(["daily", "weekly", "monthly"])),
+  workspaceId: z.optional(z.string().check(z.refine((v) => UUID.test(v), "must be a UUID"))),
+});
+export type CreateAuthKeysCodeRequest = z.infer<typeof createAuthKeysCodeRequestSchema>;
+export type UsageLimitType = NonNullable<CreateAuthKeysCodeRequest["usageLimitType"]>;
+
+export interface CreateAuthKeysCodeResponse {
+  data: { id: string; appId: number; createdAt: string };
+}
+
+/** The body of `POST /auth/keys`: the code, and the verifier when the code was issued with a challenge. */
+export const exchangeAuthCodeRequestSchema = z.strictObject({
+  code: z.string().check(
+    z.refine((v) => v.length > 0 && v.length <= 512 && !WHITESPACE_OR_CONTROL.test(v), "must be 1-512 characters without whitespace"),
+  ),
+  codeVerifier: z.optional(unreserved),
+  codeChallengeMethod: z.optional(codeChallengeMethod),
+});
+export type ExchangeAuthCodeRequest = z.infer<typeof exchangeAuthCodeRequestSchema>;
+
+export interface ExchangeAuthCodeResponse {
+  key: string;
+  userId: string | null;
+}
+
+// Responses are parsed loosely (servers may add fields) but every field we use is checked.
+export const createAuthKeysCodeWireResponseSchema = z.object({
+  data: z.object({ id: z.string(), app_id: z.number(), created_at: z.string() }),
+});
+export const exchangeAuthCodeWireResponseSchema = z.object({
+  key: z.string().check(z.refine((v) => v.length > 0, "key is empty")),
+  user_id: z.optional(z.nullable(z.string())),
+});
+
+type ParseResult<T> = { success: true; data: T } | { success: false; error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> } };
+
+export function toIssues(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): OpenRouterAuthIssue[] {
+  return issues.map((i) => ({ path: [...i.path], message: i.message }));
+}
+
+/** Parses input with a schema or throws `invalid_request` naming each offending path. */
+export function parseRequest<T>(schema: { safeParse(value: unknown): ParseResult<T> }, input: unknown): T {
+  // Prototype-polluting keys never get near a schema: a plain object literal with
+  // `__proto__` would otherwise hide the key instead of failing as unknown.
+  if (input !== null && typeof input === "object" && Object.prototype.hasOwnProperty.call(input, "__proto__")) {
+    throw invalidRequest([{ path: ["__proto__"], message: "unknown key" }]);
+  }
+  const result = schema.safeParse(input);
+  if (!result.success) throw invalidRequest(toIssues(result.error.issues));
+  return result.data;
+}
+
+/** Parses a 2xx body with a schema or throws `invalid_response`. */
+export function parseResponse<T>(schema: { safeParse(value: unknown): ParseResult<T> }, body: unknown, what: string): T {
+  const result = schema.safeParse(body);
+  if (!result.success) {
+    throw new OpenRouterAuthError("invalid_response", `OpenRouter's answer to ${what} has an unexpected shape.`, {
+      issues: toIssues(result.error.issues),
+    });
+  }
+  return result.data;
+}
+
+/** Serializes `expiresAt` as the SDK does: a Date becomes its ISO string, a string is sent as given. */
+export function toWireTimestamp(value: Date | string | null): string | null {
+  return value instanceof Date ? value.toISOString() : value;
+}
+
+/** The exact JSON OpenRouter and its SDK use for `POST /auth/keys/code`: snake_case, no extra keys. */
+export function toCreateAuthKeysCodeWireBody(request: CreateAuthKeysCodeRequest): Record<string, unknown> {
+  const body: Record<string, unknown> = { callback_url: request.callbackUrl };
+  if (request.codeChallenge !== undefined) body.code_challenge = request.codeChallenge;
+  if (request.codeChallengeMethod !== undefined) body.code_challenge_method = request.codeChallengeMethod;
+  if (request.limit !== undefined) body.limit = request.limit;
+  if (request.expiresAt !== undefined) body.expires_at = toWireTimestamp(request.expiresAt);
+  if (request.keyLabel !== undefined) body.key_label = request.keyLabel;
+  if (request.usageLimitType !== undefined) body.usage_limit_type = request.usageLimitType;
+  if (request.workspaceId !== undefined) body.workspace_id = request.workspaceId;
+  return body;
+}
+
+const WIRE_TO_CAMEL: Record<string, keyof CreateAuthKeysCodeRequest> = {
+  callback_url: "callbackUrl",
+  code_challenge: "codeChallenge",
+  code_challenge_method: "codeChallengeMethod",
+  limit: "limit",
+  expires_at: "expiresAt",
+  key_label: "keyLabel",
+  usage_limit_type: "usageLimitType",
+  workspace_id: "workspaceId",
+};
+
+/**
+ * Reads a snake_case wire body (as a server receives it) with the very schema the
+ * client uses. Issue paths use the wire names. Throws `invalid_request`.
+ */
+export function parseCreateAuthKeysCodeWireBody(body: unknown): CreateAuthKeysCodeRequest {
+  if (body === null || typeof body !== "object" || Array.isArray(body)) {
+    throw invalidRequest([{ path: [], message: "body must be a JSON object" }]);
+  }
+  const camel: Record<string, unknown> = {};
+  const unknownKeys: OpenRouterAuthIssue[] = [];
+  for (const key of Object.keys(body)) {
+    const name = Object.prototype.hasOwnProperty.call(WIRE_TO_CAMEL, key) ? WIRE_TO_CAMEL[key] : undefined;
+    if (name) camel[name] = (body as Record<string, unknown>)[key];
+    else unknownKeys.push({ path: [key], message: "unknown key" });
+  }
+  if (unknownKeys.length) throw invalidRequest(unknownKeys);
+  const result = createAuthKeysCodeRequestSchema.safeParse(camel);
+  if (!result.success) {
+    const toWire = Object.fromEntries(Object.entries(WIRE_TO_CAMEL).map(([w, c]) => [c, w]));
+    throw invalidRequest(
+      result.error.issues.map((i) => ({
+        path: i.path.map((p) => (typeof p === "string" && toWire[p] ? toWire[p] : p)),
+        message: i.message,
+      })),
+    );
+  }
+  return result.data;
+}
