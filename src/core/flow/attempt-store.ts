@@ -1,0 +1,111 @@
+import type { CodeChallengeMethod } from "../pkce.js";
+import { readJson, removeItem, storageArea, STORAGE_PREFIX, writeJson } from "./browser.js";
+
+// What survives a page change during a flow, and nothing more:
+// - redirect: the verifier, in this tab's sessionStorage, removed the moment it is read;
+// - popup: only the attempt id (no secret), so the callback page in the popup can say
+//   which attempt its code belongs to. sessionStorage is copied into a popup that
+//   window.open creates; the localStorage entry is the fallback for browsers that don't.
+
+const REDIRECT_KEY = `${STORAGE_PREFIX}redirect`;
+const POPUP_KEY = `${STORAGE_PREFIX}popup`;
+const POPUP_LOCAL_PREFIX = `${STORAGE_PREFIX}popup:`;
+
+export interface RedirectAttempt {
+  attemptId: string;
+  codeVerifier: string;
+  codeChallengeMethod: CodeChallengeMethod;
+  callbackUrl: string;
+  expiresAt: number;
+}
+
+export function saveRedirectAttempt(attempt: RedirectAttempt): boolean {
+  clearPopupMarker();
+  return writeJson(storageArea("session"), REDIRECT_KEY, attempt);
+}
+
+/** Reads and removes the redirect attempt; expired or malformed records count as none. */
+export function takeRedirectAttempt(now = Date.now()): RedirectAttempt | undefined {
+  const session = storageArea("session");
+  const value = readJson(session, REDIRECT_KEY) as Partial<RedirectAttempt> | undefined;
+  removeItem(session, REDIRECT_KEY);
+  if (
+    !value ||
+    typeof value.attemptId !== "string" ||
+    typeof value.codeVerifier !== "string" ||
+    (value.codeChallengeMethod !== "S256" && value.codeChallengeMethod !== "plain") ||
+    typeof value.expiresAt !== "number" ||
+    value.expiresAt < now
+  ) {
+    return undefined;
+  }
+  return value as RedirectAttempt;
+}
+
+export function clearRedirectAttempt(): void {
+  removeItem(storageArea("session"), REDIRECT_KEY);
+}
+
+export function savePopupMarker(attemptId: string, expiresAt: number): void {
+  removeItem(storageArea("session"), REDIRECT_KEY);
+  writeJson(storageArea("session"), POPUP_KEY, { attemptId, expiresAt });
+  const local = storageArea("local");
+  writeJson(local, POPUP_LOCAL_PREFIX + attemptId, expiresAt);
+  prunePopupMarkers();
+}
+
+export function clearPopupMarker(attemptId?: string): void {
+  const session = storageArea("session");
+  const marker = readJson(session, POPUP_KEY) as { attemptId?: string } | undefined;
+  if (!attemptId || marker?.attemptId === attemptId) removeItem(session, POPUP_KEY);
+  if (attemptId) removeItem(storageArea("local"), POPUP_LOCAL_PREFIX + attemptId);
+}
+
+function localPopupAttempts(now: number): string[] {
+  const local = storageArea("local");
+  const ids: string[] = [];
+  try {
+    for (let i = 0; local && i < local.length; i++) {
+      const key = local.key(i);
+      if (!key?.startsWith(POPUP_LOCAL_PREFIX)) continue;
+      const expiresAt = readJson(local, key);
+      if (typeof expiresAt === "number" && expiresAt > now) ids.push(key.slice(POPUP_LOCAL_PREFIX.length));
+    }
+  } catch {
+    // blocked storage: no fallback
+  }
+  return ids;
+}
+
+/** Drops popup markers of attempts whose deadline has passed (e.g. a tab closed mid-flow). */
+export function prunePopupMarkers(now = Date.now()): void {
+  const local = storageArea("local");
+  const live = new Set(localPopupAttempts(now));
+  try {
+    for (let i = (local?.length ?? 0) - 1; local && i >= 0; i--) {
+      const key = local.key(i);
+      if (key?.startsWith(POPUP_LOCAL_PREFIX) && !live.has(key.slice(POPUP_LOCAL_PREFIX.length))) local.removeItem(key);
+    }
+  } catch {
+    // nothing to prune
+  }
+}
+
+/**
+ * In a callback page: the popup attempt this window belongs to, from the copy of
+ * the opener's sessionStorage. Read once and removed (the opener removes its own copy).
+ */
+export function takePopupMarker(now = Date.now()): string | undefined {
+  const session = storageArea("session");
+  const marker = readJson(session, POPUP_KEY) as { attemptId?: unknown; expiresAt?: unknown } | undefined;
+  removeItem(session, POPUP_KEY);
+  return marker && typeof marker.attemptId === "string" && typeof marker.expiresAt === "number" && marker.expiresAt > now
+    ? marker.attemptId
+    : undefined;
+}
+
+/** The one popup attempt pending in this browser, when exactly one is (fallback when sessionStorage was not copied). */
+export function solePendingPopupAttempt(now = Date.now()): string | undefined {
+  const ids = localPopupAttempts(now);
+  return ids.length === 1 ? ids[0] : undefined;
+}

@@ -1,0 +1,110 @@
+import { OpenRouterAuthError } from "../errors.js";
+import type { CodeChallengeMethod } from "../pkce.js";
+import { takePopupMarker, solePendingPopupAttempt, takeRedirectAttempt } from "./attempt-store.js";
+import { browserWindow } from "./browser.js";
+import { relayToOpener } from "./popup-channel.js";
+
+/** What a page found in its own URL when it loaded. */
+export type CallbackOutcome =
+  | { kind: "none" }
+  /** A popup's callback page: the code went to the window that holds the verifier. */
+  | { kind: "relayed" }
+  /** A redirect came back to this tab, which holds the verifier: exchange here. */
+  | { kind: "exchange"; code: string; codeVerifier: string; codeChallengeMethod: CodeChallengeMethod }
+  | { kind: "error"; error: OpenRouterAuthError };
+
+const CALLBACK_PARAMS = ["code", "error", "error_description"];
+
+let consumed: { outcome: CallbackOutcome; delivered: boolean } | undefined;
+
+export function callbackError(error: string): OpenRouterAuthError {
+  return error === "access_denied"
+    ? new OpenRouterAuthError("access_denied", "You declined the request on OpenRouter.")
+    : new OpenRouterAuthError("access_denied", `OpenRouter did not approve the request (${error.replace(/[^\w.-]/g, "").slice(0, 40)}).`);
+}
+
+function noPendingFlow(): OpenRouterAuthError {
+  return new OpenRouterAuthError(
+    "no_pending_flow",
+    "This page received an authorization code, but this browser did not start a connection for it; it was ignored.",
+  );
+}
+
+/**
+ * Reads `?code=` / `?error=` from this page's URL once per page load: removes them
+ * from the address bar, then decides who finishes the flow. Every caller gets the
+ * same outcome (StrictMode, several components), `isCallbackPending` tells whether it was delivered.
+ */
+export function consumeCallback(): CallbackOutcome {
+  if (consumed) return consumed.outcome;
+  const win = browserWindow();
+  if (!win) return { kind: "none" };
+  const url = new URL(win.location.href);
+  const code = url.searchParams.get("code");
+  const error = url.searchParams.get("error");
+  if (code === null && error === null) return { kind: "none" };
+
+  for (const name of CALLBACK_PARAMS) url.searchParams.delete(name);
+  try {
+    win.history.replaceState(win.history.state, "", url.pathname + url.search + url.hash);
+  } catch {
+    // sandboxed documents may refuse; the code is single-use anyway
+  }
+
+  const outcome = decide(win, code, error);
+  consumed = { outcome, delivered: false };
+  return outcome;
+}
+
+function relay(win: Window, attemptId: string | null, message: { code: string } | { error: string }): CallbackOutcome {
+  relayToOpener({ attemptId, ...message });
+  // The opener closes us when it can see us; under COOP only we can. The pause lets
+  // the channel's message leave first. Browsers ignore close() in tabs a user opened.
+  setTimeout(() => {
+    try {
+      win.close();
+    } catch {
+      // the page says "you can close this window"
+    }
+  }, 150);
+  return { kind: "relayed" };
+}
+
+function decide(win: Window, code: string | null, error: string | null): CallbackOutcome {
+  const message = code !== null ? { code } : { error: error ?? "unknown" };
+  const popupAttempt = takePopupMarker();
+  if (popupAttempt) return relay(win, popupAttempt, message);
+  const redirect = takeRedirectAttempt();
+  if (redirect) {
+    if (code === null) return { kind: "error", error: callbackError(error ?? "unknown") };
+    return { kind: "exchange", code, codeVerifier: redirect.codeVerifier, codeChallengeMethod: redirect.codeChallengeMethod };
+  }
+  let hasOpener: boolean;
+  try {
+    // Reading a cross-origin opener's location throws: such an opener gets nothing.
+    hasOpener = !!win.opener && win.opener !== win && win.opener.location.origin === win.location.origin;
+  } catch {
+    hasOpener = false;
+  }
+  const sole = solePendingPopupAttempt();
+  if (hasOpener || sole) return relay(win, sole ?? null, message);
+  return { kind: "error", error: noPendingFlow() };
+}
+
+/**
+ * Whether the consumed outcome still needs delivering. A component that finishes
+ * it marks it delivered, so a remount or a second component doesn't report it twice;
+ * one that unmounts first leaves it for the next.
+ */
+export function isCallbackPending(): boolean {
+  return !!consumed && !consumed.delivered;
+}
+
+export function markCallbackDelivered(): void {
+  if (consumed) consumed.delivered = true;
+}
+
+/** For tests: forget what this page consumed. */
+export function resetCallbackState(): void {
+  consumed = undefined;
+}

@@ -1,0 +1,535 @@
+import { buildAuthorizationUrl, buildHeadlessAuthorizationUrl } from "../authorization-url.js";
+import { OpenRouterAuthError, toOpenRouterAuthError } from "../errors.js";
+import { createPkcePair, type CodeChallengeMethod } from "../pkce.js";
+import {
+  createAuthKeysCodeRequestSchema,
+  exchangeAuthCodeRequestSchema,
+  parseRequest,
+  type CreateAuthKeysCodeRequest,
+  type CreateAuthKeysCodeResponse,
+  type ExchangeAuthCodeRequest,
+  type ExchangeAuthCodeResponse,
+} from "../schemas.js";
+import { clearPopupMarker, clearRedirectAttempt, saveRedirectAttempt, savePopupMarker } from "./attempt-store.js";
+import { browserWindow, currentPageUrl, isInIframe, randomId } from "./browser.js";
+import { callbackError, consumeCallback, isCallbackPending, markCallbackDelivered } from "./callback.js";
+import { exchangeOnce } from "./exchange-registry.js";
+import { listenForCallback, type CallbackMessage } from "./popup-channel.js";
+
+export type ConnectStatus = "idle" | "opening" | "awaiting-approval" | "exchanging" | "connected" | "error";
+/** popup: consent page in a popup (default); redirect: in this tab; paste: OpenRouter's headless mode. */
+export type ConnectMode = "popup" | "redirect" | "paste";
+/** Spend controls for the minted flow (`POST /auth/keys/code`). */
+export type MintOptions = Omit<CreateAuthKeysCodeRequest, "callbackUrl" | "codeChallenge" | "codeChallengeMethod">;
+
+/** The codes' lifetime on OpenRouter: no wait of a flow lasts longer by default. */
+export const DEFAULT_FLOW_TIMEOUT_MS = 10 * 60 * 1000;
+/** How long after a visible popup closed we still wait for its message. */
+const POPUP_CLOSED_GRACE_MS = 400;
+const POPUP_POLL_MS = 250;
+const POPUP_NAME = "openrouter-connect";
+const POPUP_FEATURES = "popup=yes,width=520,height=720";
+
+export interface ConnectFlowOptions {
+  createAuthCode: (request: CreateAuthKeysCodeRequest, options?: { signal?: AbortSignal }) => Promise<CreateAuthKeysCodeResponse>;
+  exchangeAuthCode: (request: ExchangeAuthCodeRequest, options?: { signal?: AbortSignal }) => Promise<ExchangeAuthCodeResponse>;
+  authUrl?: string;
+  /** Default: this page's origin and path. */
+  callbackUrl?: string;
+  mode?: ConnectMode;
+  codeChallengeMethod?: CodeChallengeMethod;
+  limit?: number;
+  /** Label for the key in paste (headless) mode. */
+  keyLabel?: string;
+  /** Run the minted flow instead: create the code with these spend controls, no window opens. */
+  mint?: MintOptions;
+  /** Deadline of one attempt; default 10 minutes, the codes' lifetime. */
+  timeoutMs?: number;
+  popupFeatures?: string;
+  onKey?: (result: ExchangeAuthCodeResponse) => void;
+  onError?: (error: OpenRouterAuthError) => void;
+  onStatusChange?: (status: ConnectStatus) => void;
+  /** A popup or tab the flow opened has closed: focus can return to the control that opened it. */
+  onWindowClosed?: () => void;
+}
+
+export interface ConnectSnapshot {
+  status: ConnectStatus;
+  result: ExchangeAuthCodeResponse | undefined;
+  error: OpenRouterAuthError | undefined;
+  /** The mode of the current attempt. */
+  mode: ConnectMode | "minted" | undefined;
+  /** After `popup_blocked`: how to go on without a popup (`continueInThisTab`). */
+  fallback: "redirect" | "paste" | undefined;
+  /** Paste mode: the consent page, in case the new tab did not open. */
+  pasteUrl: string | undefined;
+  /** This window is a popup's callback page that handed its code back; it closes itself. */
+  relayed: boolean;
+}
+
+const IDLE: ConnectSnapshot = Object.freeze({
+  status: "idle",
+  result: undefined,
+  error: undefined,
+  mode: undefined,
+  fallback: undefined,
+  pasteUrl: undefined,
+  relayed: false,
+}) as ConnectSnapshot;
+
+interface Attempt {
+  id: string;
+  mode: ConnectSnapshot["mode"];
+  deadline: number;
+  abort: AbortController;
+  cleanups: Array<() => void>;
+  done: boolean;
+  received: boolean;
+  popup?: Window | null;
+  codeVerifier?: string;
+  codeChallengeMethod: CodeChallengeMethod;
+  promise: Promise<ExchangeAuthCodeResponse | undefined>;
+  settle: (result: ExchangeAuthCodeResponse | undefined) => void;
+}
+
+function safely(callback: (() => void) | undefined): void {
+  try {
+    callback?.();
+  } catch (error) {
+    // A throwing user callback must not break the flow; surface it asynchronously.
+    queueMicrotask(() => {
+      throw error;
+    });
+  }
+}
+
+/**
+ * The whole connect flow as a framework-free store (subscribe / getSnapshot), the
+ * way TanStack Query's observers work: React binds it with useSyncExternalStore.
+ * One attempt at a time; every wait ends (answer, Cancel, or the deadline).
+ */
+export class ConnectFlow {
+  #options: ConnectFlowOptions;
+  #snapshot: ConnectSnapshot = IDLE;
+  #listeners = new Set<() => void>();
+  #attempt: Attempt | undefined;
+  #resumed = false;
+  #teardown: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(options: ConnectFlowOptions) {
+    this.#options = options;
+  }
+
+  setOptions(options: ConnectFlowOptions): void {
+    this.#options = options;
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  };
+
+  getSnapshot = (): ConnectSnapshot => this.#snapshot;
+  getServerSnapshot = (): ConnectSnapshot => IDLE;
+
+  #set(next: Partial<ConnectSnapshot>): void {
+    const previous = this.#snapshot;
+    this.#snapshot = { ...IDLE, relayed: previous.relayed, ...next };
+    for (const listener of this.#listeners) listener();
+    if (previous.status !== this.#snapshot.status) safely(() => this.#options.onStatusChange?.(this.#snapshot.status));
+  }
+
+  get #busy(): boolean {
+    return !!this.#attempt && !this.#attempt.done;
+  }
+
+  /**
+   * Starts an attempt. Call it straight from a click handler: a popup is opened
+   * synchronously, before anything is awaited, so browsers don't block it.
+   * Resolves with the key, or `undefined` when the attempt failed (see `error`).
+   */
+  connect = (overrides: { mode?: ConnectMode } = {}): Promise<ExchangeAuthCodeResponse | undefined> => {
+    if (this.#busy && this.#attempt) {
+      try {
+        this.#attempt.popup?.focus();
+      } catch {
+        // a severed popup can't be focused
+      }
+      return this.#attempt.promise;
+    }
+    const options = this.#options;
+    const mode = options.mint ? "minted" : (overrides.mode ?? options.mode ?? "popup");
+    const attempt = this.#begin(mode);
+    if (!browserWindow()) {
+      this.#fail(attempt, new OpenRouterAuthError("unsupported", "Connecting needs a browser window."));
+      return attempt.promise;
+    }
+    const callbackUrl = options.callbackUrl ?? currentPageUrl() ?? "";
+    try {
+      this.#validate(mode, callbackUrl);
+    } catch (error) {
+      this.#fail(attempt, toOpenRouterAuthError(error));
+      return attempt.promise;
+    }
+    if (mode === "popup") this.#runPopup(attempt, callbackUrl);
+    else if (mode === "redirect") void this.#runRedirect(attempt, callbackUrl);
+    else if (mode === "paste") void this.#runPaste(attempt);
+    else void this.#runMinted(attempt, callbackUrl);
+    return attempt.promise;
+  };
+
+  /** Ends the current attempt with `cancelled` (the visible Cancel). */
+  cancel = (): void => {
+    if (this.#attempt && !this.#attempt.done) {
+      this.#fail(this.#attempt, new OpenRouterAuthError("cancelled", "Connecting was cancelled."));
+    }
+  };
+
+  /** Drops any attempt and result and goes back to `idle`. */
+  reset = (): void => {
+    if (this.#attempt && !this.#attempt.done) this.#finish(this.#attempt, undefined);
+    this.#set({});
+  };
+
+  /** After `popup_blocked`: continue in this tab (redirect), or by pasting the code inside an iframe. */
+  continueInThisTab = (): Promise<ExchangeAuthCodeResponse | undefined> => {
+    const mode = this.#snapshot.fallback ?? (isInIframe() ? "paste" : "redirect");
+    return this.connect({ mode });
+  };
+
+  /** Paste mode: exchanges the code the user copied from OpenRouter (trimmed, validated, once). */
+  submitCode = (pasted: string): Promise<ExchangeAuthCodeResponse | undefined> => {
+    const attempt = this.#attempt;
+    if (!attempt || attempt.done || attempt.mode !== "paste" || attempt.received || !attempt.codeVerifier) {
+      return Promise.resolve(undefined);
+    }
+    attempt.received = true;
+    const code = String(pasted ?? "").trim();
+    try {
+      parseRequest(exchangeAuthCodeRequestSchema, { code });
+    } catch (error) {
+      this.#fail(attempt, toOpenRouterAuthError(error));
+      return attempt.promise;
+    }
+    void this.#exchange(attempt, code);
+    return attempt.promise;
+  };
+
+  /**
+   * Finishes a flow that came back to this page (`?code=` or `?error=`): once per
+   * page load, however often it is called (StrictMode runs effects twice).
+   */
+  resume = (): void => {
+    if (this.#resumed) return;
+    this.#resumed = true;
+    const outcome = consumeCallback();
+    if (outcome.kind === "relayed") {
+      this.#set({ relayed: true });
+      return;
+    }
+    if (!isCallbackPending() || outcome.kind === "none") return;
+    const attempt = this.#begin("redirect");
+    if (outcome.kind === "error") {
+      markCallbackDelivered();
+      this.#fail(attempt, outcome.error);
+      return;
+    }
+    attempt.codeVerifier = outcome.codeVerifier;
+    attempt.codeChallengeMethod = outcome.codeChallengeMethod;
+    attempt.received = true;
+    void this.#exchange(attempt, outcome.code, () => {
+      // Another component on this page may have delivered it already.
+      if (!isCallbackPending()) return false;
+      markCallbackDelivered();
+      return true;
+    });
+  };
+
+  /**
+   * For bindings: call on mount, call the returned function on unmount. An attempt
+   * whose owner goes away for good is ended (its popup closed); a quick unmount and
+   * remount (StrictMode) keeps it.
+   */
+  mount = (): (() => void) => {
+    clearTimeout(this.#teardown);
+    return () => {
+      this.#teardown = setTimeout(() => {
+        const attempt = this.#attempt;
+        if (attempt && !attempt.done && attempt.mode !== "redirect") this.#finish(attempt, undefined);
+      }, 0);
+    };
+  };
+
+  #validate(mode: ConnectSnapshot["mode"], callbackUrl: string): void {
+    const options = this.#options;
+    const method = options.codeChallengeMethod ?? "S256";
+    // A placeholder challenge lets us check every other input before a window opens.
+    const probe = "0".repeat(43);
+    if (mode === "minted") {
+      parseRequest(createAuthKeysCodeRequestSchema, { ...options.mint, callbackUrl, codeChallenge: probe, codeChallengeMethod: method });
+    } else if (mode === "paste") {
+      buildHeadlessAuthorizationUrl({ codeChallenge: probe, codeChallengeMethod: method, keyLabel: options.keyLabel, limit: options.limit, authUrl: options.authUrl });
+    } else {
+      buildAuthorizationUrl({ callbackUrl, codeChallenge: probe, codeChallengeMethod: method, limit: options.limit, authUrl: options.authUrl });
+    }
+  }
+
+  #begin(mode: ConnectSnapshot["mode"]): Attempt {
+    let settle!: Attempt["settle"];
+    const promise = new Promise<ExchangeAuthCodeResponse | undefined>((resolve) => (settle = resolve));
+    const timeoutMs = this.#options.timeoutMs ?? DEFAULT_FLOW_TIMEOUT_MS;
+    const attempt: Attempt = {
+      id: randomId(),
+      mode,
+      deadline: Date.now() + timeoutMs,
+      abort: new AbortController(),
+      cleanups: [],
+      done: false,
+      received: false,
+      codeChallengeMethod: this.#options.codeChallengeMethod ?? "S256",
+      promise,
+      settle,
+    };
+    const timer = setTimeout(
+      () => this.#fail(attempt, new OpenRouterAuthError("timeout", `No answer within ${Math.round(timeoutMs / 1000)} s; please try again.`)),
+      timeoutMs,
+    );
+    attempt.cleanups.push(() => clearTimeout(timer));
+    this.#attempt = attempt;
+    return attempt;
+  }
+
+  #runPopup(attempt: Attempt, callbackUrl: string): void {
+    const win = browserWindow() as Window;
+    const options = this.#options;
+    // The popup gets a copy of this sessionStorage when window.open creates it.
+    savePopupMarker(attempt.id, attempt.deadline);
+    attempt.cleanups.push(() => clearPopupMarker(attempt.id));
+    let popup: Window | null;
+    try {
+      popup = win.open("", POPUP_NAME, options.popupFeatures ?? POPUP_FEATURES);
+    } catch {
+      popup = null;
+    }
+    if (!popup) {
+      this.#fail(attempt, new OpenRouterAuthError("popup_blocked", "The browser blocked the OpenRouter window."), {
+        fallback: isInIframe() ? "paste" : "redirect",
+      });
+      return;
+    }
+    attempt.popup = popup;
+    try {
+      popup.document.title = "OpenRouter";
+      popup.document.body.textContent = "Opening OpenRouter…";
+    } catch {
+      // a reused popup may already be elsewhere
+    }
+    this.#set({ status: "opening", mode: "popup" });
+    void (async () => {
+      try {
+        const pair = await createPkcePair(attempt.codeChallengeMethod);
+        const url = buildAuthorizationUrl({
+          callbackUrl,
+          codeChallenge: pair.codeChallenge,
+          codeChallengeMethod: pair.codeChallengeMethod,
+          limit: options.limit,
+          authUrl: options.authUrl,
+        });
+        if (attempt.done) return;
+        attempt.codeVerifier = pair.codeVerifier;
+        attempt.cleanups.push(listenForCallback(attempt.id, popup, (message) => this.#onCallback(attempt, message)));
+        if (popup.closed) throw new OpenRouterAuthError("popup_closed", "The OpenRouter window was closed.");
+        popup.location.replace(url);
+        this.#set({ status: "awaiting-approval", mode: "popup" });
+        this.#watchPopup(attempt, popup);
+      } catch (error) {
+        this.#fail(attempt, toOpenRouterAuthError(error));
+      }
+    })();
+  }
+
+  #watchPopup(attempt: Attempt, popup: Window): void {
+    // While the popup shows the provider's page, reading its location throws: we can
+    // see it. A provider's Cross-Origin-Opener-Policy makes `closed` read true while it
+    // is still open; then only its message, Cancel or the deadline end the wait.
+    let seenAtProvider = false;
+    const interval = setInterval(() => {
+      if (attempt.done || attempt.received) return clearInterval(interval);
+      let closed: boolean;
+      try {
+        closed = popup.closed;
+      } catch {
+        closed = true;
+      }
+      if (closed) {
+        clearInterval(interval);
+        if (!seenAtProvider) return;
+        const grace = setTimeout(() => {
+          if (attempt.received) return;
+          this.#fail(attempt, new OpenRouterAuthError("popup_closed", "The OpenRouter window was closed before approval."));
+        }, POPUP_CLOSED_GRACE_MS);
+        attempt.cleanups.push(() => clearTimeout(grace));
+        return;
+      }
+      try {
+        void popup.location.href;
+      } catch {
+        seenAtProvider = true;
+      }
+    }, POPUP_POLL_MS);
+    attempt.cleanups.push(() => clearInterval(interval));
+  }
+
+  #onCallback(attempt: Attempt, message: CallbackMessage): void {
+    if (attempt.done || attempt.received) return;
+    attempt.received = true;
+    this.#closeWindow(attempt);
+    if (message.code !== undefined) void this.#exchange(attempt, message.code);
+    else this.#fail(attempt, callbackError(message.error ?? "unknown"));
+  }
+
+  async #runRedirect(attempt: Attempt, callbackUrl: string): Promise<void> {
+    const options = this.#options;
+    this.#set({ status: "opening", mode: "redirect" });
+    try {
+      const pair = await createPkcePair(attempt.codeChallengeMethod);
+      const url = buildAuthorizationUrl({
+        callbackUrl,
+        codeChallenge: pair.codeChallenge,
+        codeChallengeMethod: pair.codeChallengeMethod,
+        limit: options.limit,
+        authUrl: options.authUrl,
+      });
+      if (attempt.done) return;
+      const saved = saveRedirectAttempt({
+        attemptId: attempt.id,
+        codeVerifier: pair.codeVerifier,
+        codeChallengeMethod: pair.codeChallengeMethod,
+        callbackUrl,
+        expiresAt: attempt.deadline,
+      });
+      if (!saved) throw new OpenRouterAuthError("unsupported", "This browser blocks sessionStorage, which the redirect flow needs; use the popup.");
+      // Cleanups only run if this page is still alive (timeout, Cancel, back from the
+      // bfcache): then the record must go. A page that left keeps it for the return.
+      attempt.cleanups.push(clearRedirectAttempt);
+      const win = browserWindow() as Window;
+      const onPageShow = (event: PageTransitionEvent) => {
+        if (event.persisted) this.#fail(attempt, new OpenRouterAuthError("cancelled", "You came back before approving on OpenRouter."));
+      };
+      win.addEventListener("pageshow", onPageShow);
+      attempt.cleanups.push(() => win.removeEventListener("pageshow", onPageShow));
+      this.#set({ status: "awaiting-approval", mode: "redirect" });
+      attempt.received = true;
+      win.location.assign(url);
+    } catch (error) {
+      this.#fail(attempt, toOpenRouterAuthError(error));
+    }
+  }
+
+  async #runPaste(attempt: Attempt): Promise<void> {
+    const options = this.#options;
+    let tab: Window | null;
+    try {
+      tab = browserWindow()?.open("", "_blank") ?? null;
+    } catch {
+      tab = null;
+    }
+    attempt.popup = tab;
+    this.#set({ status: "opening", mode: "paste" });
+    try {
+      const pair = await createPkcePair(attempt.codeChallengeMethod);
+      const url = buildHeadlessAuthorizationUrl({
+        codeChallenge: pair.codeChallenge,
+        codeChallengeMethod: pair.codeChallengeMethod,
+        keyLabel: options.keyLabel,
+        limit: options.limit,
+        authUrl: options.authUrl,
+      });
+      if (attempt.done) return;
+      attempt.codeVerifier = pair.codeVerifier;
+      if (tab) {
+        try {
+          tab.opener = null; // the consent tab needs no way back to this page
+          tab.location.replace(url);
+        } catch {
+          // the link in `pasteUrl` still works
+        }
+      }
+      this.#set({ status: "awaiting-approval", mode: "paste", pasteUrl: url });
+    } catch (error) {
+      this.#fail(attempt, toOpenRouterAuthError(error));
+    }
+  }
+
+  async #runMinted(attempt: Attempt, callbackUrl: string): Promise<void> {
+    const options = this.#options;
+    this.#set({ status: "opening", mode: "minted" });
+    try {
+      const pair = await createPkcePair(attempt.codeChallengeMethod);
+      attempt.codeVerifier = pair.codeVerifier;
+      const { data } = await options.createAuthCode(
+        { ...options.mint, callbackUrl, codeChallenge: pair.codeChallenge, codeChallengeMethod: pair.codeChallengeMethod },
+        { signal: attempt.abort.signal },
+      );
+      if (attempt.done) return;
+      attempt.received = true;
+      await this.#exchange(attempt, data.id);
+    } catch (error) {
+      this.#fail(attempt, toOpenRouterAuthError(error));
+    }
+  }
+
+  async #exchange(attempt: Attempt, code: string, shouldDeliver: () => boolean = () => true): Promise<void> {
+    if (attempt.done) return;
+    this.#set({ status: "exchanging", mode: attempt.mode });
+    const request: ExchangeAuthCodeRequest = { code, codeChallengeMethod: attempt.codeChallengeMethod };
+    if (attempt.codeVerifier) request.codeVerifier = attempt.codeVerifier;
+    try {
+      const result = await exchangeOnce(code, () => this.#options.exchangeAuthCode(request, { signal: attempt.abort.signal }));
+      if (attempt.done) return;
+      if (!shouldDeliver()) {
+        this.#finish(attempt, undefined);
+        this.#set({});
+        return;
+      }
+      this.#finish(attempt, result);
+      this.#set({ status: "connected", result, mode: attempt.mode });
+      safely(() => this.#options.onKey?.(result));
+    } catch (error) {
+      if (shouldDeliver()) this.#fail(attempt, toOpenRouterAuthError(error));
+      else this.#finish(attempt, undefined);
+    }
+  }
+
+  #fail(attempt: Attempt, error: OpenRouterAuthError, extra: Partial<ConnectSnapshot> = {}): void {
+    if (attempt.done || this.#attempt !== attempt) return;
+    this.#finish(attempt, undefined);
+    this.#set({ status: "error", error, mode: attempt.mode, ...extra });
+    safely(() => this.#options.onError?.(error));
+  }
+
+  #closeWindow(attempt: Attempt): void {
+    const popup = attempt.popup;
+    if (!popup || attempt.mode === "paste") return;
+    attempt.popup = undefined;
+    try {
+      if (!popup.closed) popup.close();
+    } catch {
+      // severed or already gone
+    }
+    safely(this.#options.onWindowClosed);
+  }
+
+  #finish(attempt: Attempt, result: ExchangeAuthCodeResponse | undefined): void {
+    if (attempt.done) return;
+    attempt.done = true;
+    this.#closeWindow(attempt);
+    attempt.abort.abort();
+    for (const cleanup of attempt.cleanups.splice(0)) cleanup();
+    attempt.settle(result);
+  }
+}
+
+export function createConnectFlow(options: ConnectFlowOptions): ConnectFlow {
+  return new ConnectFlow(options);
+}

@@ -1,0 +1,46 @@
+"use client";
+import { useInsertionEffect } from "react";
+
+/** The default look. Theme it with these custom properties, or opt out with `unstyled`. */
+export const connectButtonCss = `
+.orc{--orc-bg:#fff;--orc-fg:#111827;--orc-muted:#4b5563;--orc-border:#d1d5db;--orc-hover:#f3f4f6;--orc-accent:#6467f2;--orc-danger:#b91c1c;--orc-ok:#047857;--orc-radius:10px;--orc-font:inherit;display:inline-flex;flex-direction:column;align-items:flex-start;gap:6px;max-width:100%;font-family:var(--orc-font)}
+.orc[data-theme=dark]{--orc-bg:#111827;--orc-fg:#f9fafb;--orc-muted:#d1d5db;--orc-border:#374151;--orc-hover:#1f2937;--orc-accent:#a5b4fc;--orc-danger:#fca5a5;--orc-ok:#6ee7b7}
+@media (prefers-color-scheme:dark){.orc[data-theme=auto]{--orc-bg:#111827;--orc-fg:#f9fafb;--orc-muted:#d1d5db;--orc-border:#374151;--orc-hover:#1f2937;--orc-accent:#a5b4fc;--orc-danger:#fca5a5;--orc-ok:#6ee7b7}}
+.orc-row{display:flex;flex-wrap:wrap;gap:8px;align-items:center;max-width:100%}
+.orc-button,.orc-secondary{box-sizing:border-box;display:inline-flex;align-items:center;gap:.5em;max-width:100%;border:1px solid var(--orc-border);border-radius:var(--orc-radius);background:var(--orc-bg);color:var(--orc-fg);font:inherit;font-weight:600;line-height:1.2;cursor:pointer;transition:background-color .15s,border-color .15s}
+.orc-button{padding:.6em 1em;font-size:15px}
+.orc[data-size=sm] .orc-button{padding:.4em .75em;font-size:13px}
+.orc[data-size=lg] .orc-button{padding:.75em 1.25em;font-size:17px}
+.orc-secondary{padding:.4em .75em;font-size:13px;font-weight:500}
+.orc-button:hover:not(:disabled),.orc-secondary:hover{background:var(--orc-hover)}
+.orc-button:focus-visible,.orc-secondary:focus-visible,.orc-paste input:focus-visible{outline:2px solid var(--orc-accent);outline-offset:2px}
+.orc-button:disabled{opacity:.55;cursor:not-allowed}
+.orc-button[aria-busy=true]{cursor:progress}
+.orc-button[data-state=connected]{border-color:var(--orc-ok)}
+.orc-icon{display:inline-flex;flex:none;width:1.25em;height:1.25em;color:var(--orc-accent)}
+.orc-icon svg{width:100%;height:100%}
+.orc-label{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+.orc-spinner{flex:none;width:.9em;height:.9em;border:2px solid currentColor;border-right-color:transparent;border-radius:50%;animation:orc-spin .8s linear infinite}
+@keyframes orc-spin{to{transform:rotate(360deg)}}
+@media (prefers-reduced-motion:reduce){.orc-spinner{animation-duration:2.4s}}
+.orc-status{font-size:13px;color:var(--orc-muted);max-width:100%;overflow-wrap:anywhere}
+.orc-status:empty{display:none}
+.orc[data-state=error] .orc-status{color:var(--orc-danger)}
+.orc-paste{display:flex;flex-wrap:wrap;gap:6px;align-items:end;font-size:13px;color:var(--orc-fg)}
+.orc-paste label{display:flex;flex-direction:column;gap:4px}
+.orc-paste input{font:inherit;padding:.4em .6em;border:1px solid var(--orc-border);border-radius:calc(var(--orc-radius) - 4px);background:var(--orc-bg);color:var(--orc-fg);min-width:0;max-width:100%}
+.orc-paste a{color:var(--orc-accent)}
+`;
+
+const STYLE_ID = "openrouter-connect-styles";
+
+/** Adds the default stylesheet to the document once (never during server rendering). */
+export function useConnectButtonStyles(enabled: boolean): void {
+  useInsertionEffect(() => {
+    if (!enabled || document.getElementById(STYLE_ID)) return;
+    const style = document.createElement("style");
+    style.id = STYLE_ID;
+    style.textContent = connectButtonCss;
+    document.head.appendChild(style);
+  }, [enabled]);
+}
