@@ -1,0 +1,78 @@
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { render } from "@testing-library/react";
+import { StrictMode, type ReactElement, type ReactNode } from "react";
+import { OpenRouterAuthProvider } from "../../src/index.js";
+import { startOpenRouterEmulator, type RunningOpenRouterEmulator } from "../../src/emulator/index.js";
+
+export async function startEmulator(options: Parameters<typeof startOpenRouterEmulator>[0] = {}): Promise<RunningOpenRouterEmulator> {
+  return startOpenRouterEmulator({ port: 0, ...options });
+}
+
+export function Providers({
+  emulator,
+  apiKey,
+  children,
+  queryClient,
+}: {
+  emulator: RunningOpenRouterEmulator;
+  apiKey?: string | null;
+  children: ReactNode;
+  queryClient?: QueryClient;
+}) {
+  const client = queryClient ?? new QueryClient();
+  return (
+    <QueryClientProvider client={client}>
+      <OpenRouterAuthProvider
+        baseUrl={emulator.apiBaseUrl}
+        authUrl={emulator.authUrl}
+        apiKey={apiKey === null ? undefined : (apiKey ?? emulator.apiKey)}
+      >
+        {children}
+      </OpenRouterAuthProvider>
+    </QueryClientProvider>
+  );
+}
+
+export function renderWith(
+  emulator: RunningOpenRouterEmulator,
+  ui: ReactElement,
+  { strict = false, apiKey, queryClient }: { strict?: boolean; apiKey?: string | null; queryClient?: QueryClient } = {},
+) {
+  const wrap = (node: ReactElement) => {
+    const tree = (
+      <Providers emulator={emulator} apiKey={apiKey} queryClient={queryClient}>
+        {node}
+      </Providers>
+    );
+    return strict ? <StrictMode>{tree}</StrictMode> : tree;
+  };
+  const result = render(wrap(ui));
+  return { ...result, rerenderWith: (node: ReactElement) => result.rerender(wrap(node)) };
+}
+
+/** Submits the emulator's consent form like a browser would; returns the redirect target. */
+export async function decideConsent(consentUrl: string, decision: "approve" | "deny"): Promise<URL> {
+  const url = new URL(consentUrl);
+  const form = new URLSearchParams(url.searchParams);
+  form.set("decision", decision);
+  const response = await fetch(url.origin + url.pathname, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: form.toString(),
+    redirect: "manual",
+  });
+  if (response.status !== 303) throw new Error(`consent answered ${response.status}: ${await response.text()}`);
+  return new URL(response.headers.get("Location") as string);
+}
+
+/** Everything in both storages, as one string to search for secrets. */
+export function dumpStorage(): string {
+  const dump: string[] = [];
+  for (const storage of [window.sessionStorage, window.localStorage]) {
+    for (let i = 0; i < storage.length; i++) {
+      const key = storage.key(i) as string;
+      dump.push(`${key}=${storage.getItem(key)}`);
+    }
+  }
+  return dump.join("\n");
+}
