@@ -1,0 +1,19 @@
+// openrouter-connect/emulator: a local OpenRouter for tests, demos and development.
+// `createOpenRouterEmulatorApp` is platform-neutral (fetch Request -> Response, e.g. inside msw);
+// `startOpenRouterEmulator` serves it over node:http.
+export { createOpenRouterEmulatorApp, EMULATOR_DEV_API_KEY, DEFAULT_CODE_TTL_MS, DEFAULT_MAX_RECORDS } from "./app.js";
+export type {
+  CodeIssuedEvent,
+  ConsentDeniedEvent,
+  EmulatorEvent,
+  EmulatorFaults,
+  EmulatorRoute,
+  ExchangeEvent,
+  ExchangeOutcome,
+  FaultEvent,
+  OpenRouterEmulatorApp,
+  OpenRouterEmulatorOptions,
+  RequestEvent,
+} from "./app.js";
+export { startOpenRouterEmulator, MAX_BODY_BYTES } from "./server.js";
+export type { RunningOpenRouterEmulator, StartOpenRouterEmulatorOptions } from "./server.js";
