@@ -41,22 +41,12 @@ export function OpenRouterAuthProvider({
   const categories = typeof appCategories === "string" ? appCategories : appCategories?.join(",");
   const value = useMemo<OpenRouterAuthConfig>(
     () => ({
-      client: client ?? createOpenRouterAuthClient({ baseUrl, mintUrl: resolveUrl(mintUrl), apiKey, fetch, appUrl, appTitle, appCategories: categories }),
+      client: client ?? createOpenRouterAuthClient({ baseUrl, mintUrl, apiKey, fetch, appUrl, appTitle, appCategories: categories }),
       authUrl: authUrl ?? DEFAULT_AUTH_URL,
     }),
     [client, authUrl, baseUrl, mintUrl, apiKey, fetch, appUrl, appTitle, categories],
   );
   return <OpenRouterAuthContext.Provider value={value}>{children}</OpenRouterAuthContext.Provider>;
-}
-
-/** A relative `mintUrl` ("/api/openrouter/mint") is resolved against this page. */
-function resolveUrl(url: string | undefined): string | undefined {
-  if (!url || typeof window === "undefined") return url;
-  try {
-    return new URL(url, window.location.href).toString();
-  } catch {
-    return url;
-  }
 }
 
 /** The client and consent page in effect: the nearest provider's, or the defaults. */
