@@ -75,7 +75,7 @@ export function buildHeadlessAuthorizationUrl(options: HeadlessAuthorizationUrlO
   const url = checkCommon(options ?? {}, issues);
   const label = options?.keyLabel;
   // eslint-disable-next-line no-control-regex
-  if (label !== undefined && (typeof label !== "string" || !label.trim() || label.length > 100 || /[\u0000-\u001f\u007f]/.test(label))) {
+  if (label !== undefined && (typeof label !== "string" || !label.trim() || label.length > 100 || /[\u0000-\u001f\u007f-\u009f]/.test(label))) {
     issues.push({ path: ["keyLabel"], message: "must be 1-100 characters without control characters" });
   }
   if (issues.length || !url) throw invalidRequest(issues);

@@ -24,6 +24,7 @@ export interface OpenRouterAuthClientOptions {
   /**
    * Full URL that creates codes (`POST`); default `${baseUrl}/auth/keys/code`. Point it at your
    * own server route (see `openrouter-connect/server`) so no OpenRouter key is needed in the browser.
+   * A path (`/api/openrouter/mint`) is resolved against the current page.
    */
   mintUrl?: string;
   /** Sent as `Authorization: Bearer` to `createAuthCode` only. Never put your app's secret key in a browser. */
@@ -76,8 +77,9 @@ function serverMessage(body: unknown): string | undefined {
   const error = (body as { error?: unknown }).error;
   const message =
     typeof error === "string" ? error : error && typeof error === "object" ? (error as { message?: unknown }).message : undefined;
+  // Not truncated here: redact() must see every secret whole before the text is cut.
   // eslint-disable-next-line no-control-regex
-  return typeof message === "string" ? message.replace(/[\u0000-\u001f\u007f]/g, " ").slice(0, MAX_MESSAGE_LENGTH) : undefined;
+  return typeof message === "string" ? message.replace(/[\u0000-\u001f\u007f]/g, " ") : undefined;
 }
 
 function codeForStatus(status: number, message: string, operation: "create" | "exchange" | "key"): OpenRouterAuthErrorCode {
@@ -108,10 +110,35 @@ function redact(text: string, secrets: ReadonlyArray<string | undefined>): strin
  */
 export function createOpenRouterAuthClient(options: OpenRouterAuthClientOptions = {}): OpenRouterAuthClient {
   const baseUrl = absoluteHttpUrl(options.baseUrl ?? DEFAULT_BASE_URL, "baseUrl");
-  const mintUrl = options.mintUrl ? absoluteHttpUrl(options.mintUrl, "mintUrl") : `${baseUrl}/auth/keys/code`;
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  // A path ("/api/openrouter/mint") is resolved against the page when a request is sent,
+  // so the client can be created during server rendering.
+  const mintUrl = options.mintUrl?.startsWith("/") && !options.mintUrl.startsWith("//")
+    ? options.mintUrl
+    : options.mintUrl
+      ? absoluteHttpUrl(options.mintUrl, "mintUrl")
+      : `${baseUrl}/auth/keys/code`;
+  const resolveMintUrl = () => {
+    if (!mintUrl.startsWith("/")) return mintUrl;
+    const page = (globalThis as { location?: { href: string } }).location?.href;
+    if (!page) throw new OpenRouterAuthError("invalid_request", "A relative mintUrl needs a page to resolve against; pass an absolute URL outside browsers.", {
+      issues: [{ path: ["mintUrl"], message: "must be absolute outside browsers" }],
+    });
+    return new URL(mintUrl, page).toString();
+  };
+  // AbortSignal.timeout throws a RangeError on every request for a non-integer, negative,
+  // infinite or too large delay: refuse those here, as invalid_request, and round fractions up.
+  const requestedTimeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  if (typeof requestedTimeout !== "number" || !(requestedTimeout > 0 && requestedTimeout <= 0xffffffff)) {
+    throw new OpenRouterAuthError("invalid_request", "timeoutMs must be a number of milliseconds above 0.", {
+      issues: [{ path: ["timeoutMs"], message: "must be a number of milliseconds between 1 and 4294967295" }],
+    });
+  }
+  const timeoutMs = Math.ceil(requestedTimeout);
 
-  const attribution: Record<string, string> = { ...options.headers };
+  // Credentials come from `apiKey` only: a stray Authorization in `headers` must never reach the exchange.
+  const attribution: Record<string, string> = Object.fromEntries(
+    Object.entries(options.headers ?? {}).filter(([name]) => name.toLowerCase() !== "authorization"),
+  );
   if (options.appUrl) attribution["HTTP-Referer"] = options.appUrl;
   if (options.appTitle) attribution["X-OpenRouter-Title"] = options.appTitle;
   const categories = typeof options.appCategories === "string" ? options.appCategories : options.appCategories?.join(",");
@@ -158,7 +185,7 @@ export function createOpenRouterAuthClient(options: OpenRouterAuthClientOptions 
       isJson = false;
     }
     if (!response.ok) {
-      const message = redact(serverMessage(body) ?? `HTTP ${response.status}`, init.secrets);
+      const message = redact(serverMessage(body) ?? `HTTP ${response.status}`, init.secrets).slice(0, MAX_MESSAGE_LENGTH);
       const code = codeForStatus(response.status, message, operation);
       throw new OpenRouterAuthError(code, `OpenRouter answered ${response.status}: ${message}`, { status: response.status });
     }
@@ -175,7 +202,7 @@ export function createOpenRouterAuthClient(options: OpenRouterAuthClientOptions 
       const valid = parseRequest(createAuthKeysCodeRequestSchema, request);
       const body = await send(
         "create",
-        mintUrl,
+        resolveMintUrl(),
         { method: "POST", body: toCreateAuthKeysCodeWireBody(valid), bearer: options.apiKey, secrets: [options.apiKey] },
         requestOptions?.signal,
       );

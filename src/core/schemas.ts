@@ -8,7 +8,7 @@ import { CODE_VERIFIER_PATTERN } from "./pkce.js";
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
 // eslint-disable-next-line no-control-regex
-const WHITESPACE_OR_CONTROL = /[\s\u0000-\u001f\u007f]/;
+const WHITESPACE_OR_CONTROL = /[\s\u0000-\u001f\u007f-\u009f]/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** ISO 8601 in UTC with seconds; minute precision is rejected by OpenRouter. */
 const ISO_UTC_WITH_SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
@@ -25,10 +25,16 @@ export const callbackUrlSchema = z.string().check(
   }),
 );
 
-const isoTimestamp = z.string().check(
-  z.refine((v) => ISO_UTC_WITH_SECONDS.test(v) && !Number.isNaN(Date.parse(v)), "must be ISO 8601 in UTC with seconds, e.g. 2027-12-31T23:59:59Z"),
+/** A real instant: `Date.parse` alone rolls "02-30" over to March and takes "24:00:00". */
+function isIsoUtcTimestamp(v: string): boolean {
+  const time = Date.parse(v);
+  return ISO_UTC_WITH_SECONDS.test(v) && !Number.isNaN(time) && new Date(time).toISOString().slice(0, 19) === v.slice(0, 19);
+}
+const isoTimestamp = z.string().check(z.refine(isIsoUtcTimestamp, "must be ISO 8601 in UTC with seconds, e.g. 2027-12-31T23:59:59Z"));
+// A Date outside years 0000-9999 serializes as "+010000-…", which is not the wire format.
+const validDate = z.date().check(
+  z.refine((d) => !Number.isNaN(d.getTime()) && ISO_UTC_WITH_SECONDS.test(d.toISOString()), "must be a valid Date in the years 0000-9999"),
 );
-const validDate = z.date().check(z.refine((d) => !Number.isNaN(d.getTime()), "is an invalid Date"));
 
 /** The body of `POST /auth/keys/code`, with the official SDK's camelCase names. */
 export const createAuthKeysCodeRequestSchema = z.strictObject({
@@ -78,20 +84,50 @@ export const exchangeAuthCodeWireResponseSchema = z.object({
   user_id: z.optional(z.nullable(z.string())),
 });
 
-type ParseResult<T> = { success: true; data: T } | { success: false; error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> } };
+interface SchemaIssue {
+  path: PropertyKey[];
+  message: string;
+  code?: string;
+  keys?: readonly string[];
+  expected?: string;
+  values?: readonly unknown[];
+}
+type ParseResult<T> = { success: true; data: T } | { success: false; error: { issues: ReadonlyArray<SchemaIssue> } };
 
-export function toIssues(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): OpenRouterAuthIssue[] {
-  return issues.map((i) => ({ path: [...i.path], message: i.message }));
+/**
+ * zod's issues as ours. zod/mini ships no messages ("Invalid input") and reports
+ * unknown keys at the object's own path, so each unknown key becomes an issue at its
+ * own path, and type and enum failures say what was expected (never the value given).
+ */
+export function toIssues(issues: ReadonlyArray<SchemaIssue>): OpenRouterAuthIssue[] {
+  return issues.flatMap((i): OpenRouterAuthIssue[] => {
+    if (i.code === "unrecognized_keys" && i.keys) return i.keys.map((key) => ({ path: [...i.path, key], message: "unknown key" }));
+    let message = i.message;
+    if (i.code === "invalid_type" && i.expected) message = `must be ${i.expected === "object" || i.expected === "array" ? "an" : "a"} ${i.expected === "number" ? "finite number" : i.expected}`;
+    else if (i.code === "invalid_value" && i.values) message = `must be one of ${i.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    else if (i.code === "invalid_union") message = "has the wrong type";
+    return [{ path: [...i.path], message }];
+  });
 }
 
 /** Parses input with a schema or throws `invalid_request` naming each offending path. */
 export function parseRequest<T>(schema: { safeParse(value: unknown): ParseResult<T> }, input: unknown): T {
-  // Prototype-polluting keys never get near a schema: a plain object literal with
-  // `__proto__` would otherwise hide the key instead of failing as unknown.
-  if (input !== null && typeof input === "object" && Object.prototype.hasOwnProperty.call(input, "__proto__")) {
-    throw invalidRequest([{ path: ["__proto__"], message: "unknown key" }]);
+  let result: ParseResult<T>;
+  try {
+    // Prototype-polluting keys never get near a schema: a plain object literal with
+    // `__proto__` would otherwise hide the key instead of failing as unknown.
+    if (input !== null && typeof input === "object" && Object.prototype.hasOwnProperty.call(input, "__proto__")) {
+      throw invalidRequest([{ path: ["__proto__"], message: "unknown key" }]);
+    }
+    // Only own properties count: zod reads fields through the prototype chain, so
+    // `{ __proto__: { callbackUrl } }` or a polluted Object.prototype would supply fields.
+    const own = input !== null && typeof input === "object" && !Array.isArray(input) ? Object.fromEntries(Object.entries(input)) : input;
+    result = schema.safeParse(own);
+  } catch (error) {
+    // A getter or Proxy trap that throws: input that cannot be read is refused, not rethrown.
+    if (error instanceof OpenRouterAuthError) throw error;
+    throw invalidRequest([{ path: [], message: "must be a plain object whose fields can be read" }]);
   }
-  const result = schema.safeParse(input);
   if (!result.success) throw invalidRequest(toIssues(result.error.issues));
   return result.data;
 }
@@ -156,7 +192,7 @@ export function parseCreateAuthKeysCodeWireBody(body: unknown): CreateAuthKeysCo
   if (!result.success) {
     const toWire = Object.fromEntries(Object.entries(WIRE_TO_CAMEL).map(([w, c]) => [c, w]));
     throw invalidRequest(
-      result.error.issues.map((i) => ({
+      toIssues(result.error.issues).map((i) => ({
         path: i.path.map((p) => (typeof p === "string" && toWire[p] ? toWire[p] : p)),
         message: i.message,
       })),
