@@ -1,6 +1,6 @@
 "use client";
 import { MutationObserver } from "@tanstack/react-query";
-import { useEffect, useMemo, useState, useSyncExternalStore } from "react";
+import { useEffect, useId, useMemo, useState, useSyncExternalStore } from "react";
 import type { OpenRouterAuthError } from "../core/errors.js";
 import { ConnectFlow, type ConnectFlowOptions, type ConnectMode, type ConnectSnapshot, type ConnectStatus } from "../core/flow/connect-flow.js";
 import type { CreateAuthKeysCodeRequest, ExchangeAuthCodeRequest, ExchangeAuthCodeResponse } from "../core/schemas.js";
@@ -35,12 +35,15 @@ function flowOptions(
   options: UseOpenRouterConnectOptions,
   config: OpenRouterAuthConfig,
   queryClient: ReturnType<typeof useRequiredQueryClient>,
+  flowId: string,
 ): ConnectFlowOptions {
   const { client } = config;
   // Through react-query's mutation cache (keys, devtools, global callbacks), without
   // subscribing this component to the mutations' intermediate states.
   return {
     authUrl: config.authUrl,
+    // Same tree, same id after a page load: a redirect comes back to the component that started it.
+    flowId,
     ...options,
     createAuthCode: (request: CreateAuthKeysCodeRequest, requestOptions) =>
       new MutationObserver(queryClient, {
@@ -62,10 +65,11 @@ function flowOptions(
 export function useOpenRouterConnect(options: UseOpenRouterConnectOptions = {}): UseOpenRouterConnectResult {
   const config = useOpenRouterAuthConfig();
   const queryClient = useRequiredQueryClient();
-  const [flow] = useState(() => new ConnectFlow(flowOptions(options, config, queryClient)));
+  const flowId = useId();
+  const [flow] = useState(() => new ConnectFlow(flowOptions(options, config, queryClient, flowId)));
   // Options must be current when a click calls connect(); layout effects run before any event.
   useIsomorphicLayoutEffect(() => {
-    flow.setOptions(flowOptions(options, config, queryClient));
+    flow.setOptions(flowOptions(options, config, queryClient, flowId));
   });
   const snapshot = useSyncExternalStore(flow.subscribe, flow.getSnapshot, flow.getServerSnapshot);
   useEffect(() => {

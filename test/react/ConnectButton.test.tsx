@@ -263,7 +263,9 @@ describe("ConnectButton, popup flow (jsdom stand-in for a window; real windows r
     renderWith(emulator, <ConnectButton onKey={vi.fn()} onError={onError} />);
     fireEvent.click(button());
     await waitFor(() => expect(popup.navigatedTo).toBeDefined());
-    await new Promise((r) => setTimeout(r, 300));
+    // The popup must have shown the provider's page for a moment (POPUP_SETTLE_MS) before
+    // `closed` counts as the user's doing rather than a provider's COOP.
+    await new Promise((r) => setTimeout(r, 800));
     const closedAt = Date.now();
     popup.closed = true;
     await waitFor(() => expect(onError).toHaveBeenCalledTimes(1), { timeout: 1500 });

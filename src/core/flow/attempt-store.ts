@@ -17,6 +17,8 @@ export interface RedirectAttempt {
   codeChallengeMethod: CodeChallengeMethod;
   callbackUrl: string;
   expiresAt: number;
+  /** The `flowId` of the flow that started it: that flow finishes the return. */
+  flowId?: string;
 }
 
 export function saveRedirectAttempt(attempt: RedirectAttempt): boolean {

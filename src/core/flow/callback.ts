@@ -10,8 +10,8 @@ export type CallbackOutcome =
   /** A popup's callback page: the code went to the window that holds the verifier. */
   | { kind: "relayed" }
   /** A redirect came back to this tab, which holds the verifier: exchange here. */
-  | { kind: "exchange"; code: string; codeVerifier: string; codeChallengeMethod: CodeChallengeMethod }
-  | { kind: "error"; error: OpenRouterAuthError };
+  | { kind: "exchange"; code: string; codeVerifier: string; codeChallengeMethod: CodeChallengeMethod; flowId?: string }
+  | { kind: "error"; error: OpenRouterAuthError; flowId?: string };
 
 const CALLBACK_PARAMS = ["code", "error", "error_description"];
 
@@ -76,8 +76,9 @@ function decide(win: Window, code: string | null, error: string | null): Callbac
   if (popupAttempt) return relay(win, popupAttempt, message);
   const redirect = takeRedirectAttempt();
   if (redirect) {
-    if (code === null) return { kind: "error", error: callbackError(error ?? "unknown") };
-    return { kind: "exchange", code, codeVerifier: redirect.codeVerifier, codeChallengeMethod: redirect.codeChallengeMethod };
+    const flowId = typeof redirect.flowId === "string" ? redirect.flowId : undefined;
+    if (code === null) return { kind: "error", error: callbackError(error ?? "unknown"), flowId };
+    return { kind: "exchange", code, codeVerifier: redirect.codeVerifier, codeChallengeMethod: redirect.codeChallengeMethod, flowId };
   }
   let hasOpener: boolean;
   try {

@@ -1,5 +1,5 @@
 import { buildAuthorizationUrl, buildHeadlessAuthorizationUrl } from "../authorization-url.js";
-import { OpenRouterAuthError, toOpenRouterAuthError } from "../errors.js";
+import { invalidRequest, OpenRouterAuthError, toOpenRouterAuthError } from "../errors.js";
 import { createPkcePair, type CodeChallengeMethod } from "../pkce.js";
 import {
   createAuthKeysCodeRequestSchema,
@@ -12,7 +12,7 @@ import {
 } from "../schemas.js";
 import { clearPopupMarker, clearRedirectAttempt, saveRedirectAttempt, savePopupMarker } from "./attempt-store.js";
 import { browserWindow, currentPageUrl, isInIframe, randomId } from "./browser.js";
-import { callbackError, consumeCallback, isCallbackPending, markCallbackDelivered } from "./callback.js";
+import { callbackError, consumeCallback, isCallbackPending, markCallbackDelivered, type CallbackOutcome } from "./callback.js";
 import { exchangeOnce } from "./exchange-registry.js";
 import { listenForCallback, type CallbackMessage } from "./popup-channel.js";
 
@@ -27,6 +27,13 @@ export const DEFAULT_FLOW_TIMEOUT_MS = 10 * 60 * 1000;
 /** How long after a visible popup closed we still wait for its message. */
 const POPUP_CLOSED_GRACE_MS = 400;
 const POPUP_POLL_MS = 250;
+/**
+ * How long the popup must have shown the provider's page before `closed` counts as the user
+ * closing it. Chromium shows a popup whose provider page sends COOP as open and cross-origin
+ * for a moment (~20-110 ms measured) before `closed` reads true; a poll in that moment must not
+ * turn the COOP case into a false `popup_closed`.
+ */
+const POPUP_SETTLE_MS = 500;
 const POPUP_NAME = "openrouter-connect";
 const POPUP_FEATURES = "popup=yes,width=520,height=720";
 
@@ -51,6 +58,12 @@ export interface ConnectFlowOptions {
   onStatusChange?: (status: ConnectStatus) => void;
   /** A popup or tab the flow opened has closed: focus can return to the control that opened it. */
   onWindowClosed?: () => void;
+  /**
+   * Tells the flows of one page apart (useOpenRouterConnect passes React's `useId`): a redirect
+   * that comes back is finished by the flow with the id that started it; another flow takes it
+   * only when none of that id claims it right away.
+   */
+  flowId?: string;
 }
 
 export interface ConnectSnapshot {
@@ -101,6 +114,23 @@ function safely(callback: (() => void) | undefined): void {
       throw error;
     });
   }
+}
+
+/**
+ * The own fields of `mint`: a plain object, readable, without the fields the flow
+ * sets itself (a spread would drop a number, `true` or an array silently).
+ */
+function mintFields(mint: unknown): Record<string, unknown> {
+  let own: Record<string, unknown> | undefined;
+  try {
+    if (Object.prototype.toString.call(mint) === "[object Object]") own = Object.fromEntries(Object.entries(mint as object));
+  } catch {
+    // a throwing getter or Proxy trap: reported below
+  }
+  if (!own) throw invalidRequest([{ path: ["mint"], message: "must be a plain object whose fields can be read" }]);
+  const reserved = ["callbackUrl", "codeChallenge", "codeChallengeMethod"].filter((key) => Object.prototype.hasOwnProperty.call(own, key));
+  if (reserved.length) throw invalidRequest(reserved.map((key) => ({ path: ["mint", key], message: "unknown key (the flow sets it)" })));
+  return own;
 }
 
 /**
@@ -228,22 +258,29 @@ export class ConnectFlow {
       return;
     }
     if (!isCallbackPending() || outcome.kind === "none") return;
+    // Every flow on the page resumes. The one that started the redirect claims it now; any
+    // other only if it is still unclaimed a moment later (its starter is not on this page).
+    if (outcome.flowId === undefined || outcome.flowId === this.#options.flowId) this.#claim(outcome);
+    else
+      setTimeout(() => {
+        if (this.#listeners.size > 0) this.#claim(outcome);
+      }, 0);
+  };
+
+  #claim(outcome: Exclude<CallbackOutcome, { kind: "none" | "relayed" }>): void {
+    if (!isCallbackPending()) return;
+    // Claimed at once, so the page's other flows stay idle instead of all "exchanging".
+    markCallbackDelivered();
     const attempt = this.#begin("redirect");
     if (outcome.kind === "error") {
-      markCallbackDelivered();
       this.#fail(attempt, outcome.error);
       return;
     }
     attempt.codeVerifier = outcome.codeVerifier;
     attempt.codeChallengeMethod = outcome.codeChallengeMethod;
     attempt.received = true;
-    void this.#exchange(attempt, outcome.code, () => {
-      // Another component on this page may have delivered it already.
-      if (!isCallbackPending()) return false;
-      markCallbackDelivered();
-      return true;
-    });
-  };
+    void this.#exchange(attempt, outcome.code);
+  }
 
   /**
    * For bindings: call on mount, call the returned function on unmount. An attempt
@@ -266,7 +303,7 @@ export class ConnectFlow {
     // A placeholder challenge lets us check every other input before a window opens.
     const probe = "0".repeat(43);
     if (mode === "minted") {
-      parseRequest(createAuthKeysCodeRequestSchema, { ...options.mint, callbackUrl, codeChallenge: probe, codeChallengeMethod: method });
+      parseRequest(createAuthKeysCodeRequestSchema, { ...mintFields(options.mint), callbackUrl, codeChallenge: probe, codeChallengeMethod: method });
     } else if (mode === "paste") {
       buildHeadlessAuthorizationUrl({ codeChallenge: probe, codeChallengeMethod: method, keyLabel: options.keyLabel, limit: options.limit, authUrl: options.authUrl });
     } else {
@@ -350,9 +387,10 @@ export class ConnectFlow {
 
   #watchPopup(attempt: Attempt, popup: Window): void {
     // While the popup shows the provider's page, reading its location throws: we can
-    // see it. A provider's Cross-Origin-Opener-Policy makes `closed` read true while it
-    // is still open; then only its message, Cancel or the deadline end the wait.
+    // see it (once it has for POPUP_SETTLE_MS). A provider's Cross-Origin-Opener-Policy makes
+    // `closed` read true while it is still open; then only its message, Cancel or the deadline end the wait.
     let seenAtProvider = false;
+    let atProviderSince: number | undefined;
     const interval = setInterval(() => {
       if (attempt.done || attempt.received) return clearInterval(interval);
       let closed: boolean;
@@ -373,8 +411,10 @@ export class ConnectFlow {
       }
       try {
         void popup.location.href;
+        atProviderSince = undefined;
       } catch {
-        seenAtProvider = true;
+        atProviderSince ??= Date.now();
+        if (Date.now() - atProviderSince >= POPUP_SETTLE_MS) seenAtProvider = true;
       }
     }, POPUP_POLL_MS);
     attempt.cleanups.push(() => clearInterval(interval));
@@ -407,6 +447,7 @@ export class ConnectFlow {
         codeChallengeMethod: pair.codeChallengeMethod,
         callbackUrl,
         expiresAt: attempt.deadline,
+        flowId: options.flowId,
       });
       if (!saved) throw new OpenRouterAuthError("unsupported", "This browser blocks sessionStorage, which the redirect flow needs; use the popup.");
       // Cleanups only run if this page is still alive (timeout, Cancel, back from the
@@ -468,7 +509,7 @@ export class ConnectFlow {
       const pair = await createPkcePair(attempt.codeChallengeMethod);
       attempt.codeVerifier = pair.codeVerifier;
       const { data } = await options.createAuthCode(
-        { ...options.mint, callbackUrl, codeChallenge: pair.codeChallenge, codeChallengeMethod: pair.codeChallengeMethod },
+        { ...mintFields(options.mint), callbackUrl, codeChallenge: pair.codeChallenge, codeChallengeMethod: pair.codeChallengeMethod },
         { signal: attempt.abort.signal },
       );
       if (attempt.done) return;
@@ -479,7 +520,7 @@ export class ConnectFlow {
     }
   }
 
-  async #exchange(attempt: Attempt, code: string, shouldDeliver: () => boolean = () => true): Promise<void> {
+  async #exchange(attempt: Attempt, code: string): Promise<void> {
     if (attempt.done) return;
     this.#set({ status: "exchanging", mode: attempt.mode });
     const request: ExchangeAuthCodeRequest = { code, codeChallengeMethod: attempt.codeChallengeMethod };
@@ -487,17 +528,11 @@ export class ConnectFlow {
     try {
       const result = await exchangeOnce(code, () => this.#options.exchangeAuthCode(request, { signal: attempt.abort.signal }));
       if (attempt.done) return;
-      if (!shouldDeliver()) {
-        this.#finish(attempt, undefined);
-        this.#set({});
-        return;
-      }
       this.#finish(attempt, result);
       this.#set({ status: "connected", result, mode: attempt.mode });
       safely(() => this.#options.onKey?.(result));
     } catch (error) {
-      if (shouldDeliver()) this.#fail(attempt, toOpenRouterAuthError(error));
-      else this.#finish(attempt, undefined);
+      this.#fail(attempt, toOpenRouterAuthError(error));
     }
   }
 

@@ -1,0 +1,274 @@
+// The demo behind `npm start`: the local OpenRouter emulator, a server-side mint route and
+// the React app in demo/, all on loopback. Run it with tsx (no build step):
+//
+//   npm start                     dev: Vite in middleware mode, the app runs from src/
+//   npm start -- --preview        the built app (vite build -c demo/vite.config.ts) from demo/dist
+//   OPENROUTER_URL=https://openrouter.ai npm start
+//                                 the real OpenRouter instead of the emulator; the minted flow then
+//                                 needs OPENROUTER_API_KEY (kept on this server, never sent to the browser)
+//
+// Environment: PORT (default 5173) and EMULATOR_PORT (default 8787) fall back to a free port when
+// taken; HOST (default 127.0.0.1).
+import { createReadStream, existsSync, statSync } from "node:fs";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { extname, join, normalize, resolve, sep } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import type { ViteDevServer } from "vite";
+import { startOpenRouterEmulator, type RunningOpenRouterEmulator } from "../src/emulator/index.js";
+import { createMintHandler, toNodeHandler, type NodeHandler } from "../src/server/index.js";
+
+const DEMO_ROOT = fileURLToPath(new URL("../demo/", import.meta.url));
+const DIST = join(DEMO_ROOT, "dist");
+const MINT_PATH = "/api/mint";
+
+/** What the page reads from `/demo-config.js` as `window.__OPENROUTER_DEMO__`. */
+export interface DemoConfig {
+  authUrl: string;
+  baseUrl: string;
+  /** The app's own mint route, or null when the server has no OpenRouter key to mint with. */
+  mintUrl: string | null;
+  /** True when the page talks to the local emulator, not openrouter.ai. */
+  emulator: boolean;
+}
+
+export interface StartDemoServerOptions {
+  /** Default 5173; 0 means any free port. A taken port falls back to a free one. */
+  port?: number;
+  /** Default 8787, as above. Ignored with `openRouterUrl`. */
+  emulatorPort?: number;
+  /** Default "127.0.0.1". */
+  host?: string;
+  /** Serve the built demo/dist instead of running Vite. */
+  preview?: boolean;
+  /** e.g. https://openrouter.ai: use the real service, start no emulator. */
+  openRouterUrl?: string;
+  /** With `openRouterUrl`: the app's key for the mint route; without it the minted flow is off. */
+  openRouterApiKey?: string;
+}
+
+export interface RunningDemoServer {
+  /** The app, e.g. http://127.0.0.1:5173 */
+  url: string;
+  /** The emulator, unless `openRouterUrl` was given. */
+  emulator: RunningOpenRouterEmulator | undefined;
+  config: DemoConfig;
+  close(): Promise<void>;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".ico": "image/x-icon",
+  ".json": "application/json; charset=utf-8",
+  ".map": "application/json; charset=utf-8",
+  ".woff2": "font/woff2",
+};
+
+/** Listens on `port`, or on a free port when it is taken. */
+async function listen(server: Server, port: number, host: string): Promise<void> {
+  const attempt = (p: number) =>
+    new Promise<void>((done, fail) => {
+      const onError = (error: NodeJS.ErrnoException) => fail(error);
+      server.once("error", onError);
+      server.listen(p, host, () => {
+        server.off("error", onError);
+        done();
+      });
+    });
+  try {
+    await attempt(port);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EADDRINUSE" || port === 0) throw error;
+    await attempt(0);
+  }
+}
+
+async function startEmulator(port: number, host: string): Promise<RunningOpenRouterEmulator> {
+  try {
+    return await startOpenRouterEmulator({ port, host });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EADDRINUSE" || port === 0) throw error;
+    return startOpenRouterEmulator({ port: 0, host });
+  }
+}
+
+function origin(server: Server): string {
+  const { address, port } = server.address() as AddressInfo;
+  const host = address === "0.0.0.0" || address === "::" ? "127.0.0.1" : address;
+  return `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+}
+
+/** Serves demo/dist; any path that is not a file gets index.html (the callback lands on `/?code=`). */
+function serveStatic(req: IncomingMessage, res: ServerResponse): void {
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    res.writeHead(405, { Allow: "GET, HEAD" }).end();
+    return;
+  }
+  let pathname: string;
+  try {
+    pathname = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
+  } catch {
+    res.writeHead(400).end();
+    return;
+  }
+  let file = normalize(join(DIST, pathname));
+  if (!file.startsWith(DIST + sep) || !existsSync(file) || !statSync(file).isFile()) file = join(DIST, "index.html");
+  const hashed = file.startsWith(join(DIST, "assets") + sep);
+  res.writeHead(200, {
+    "Content-Type": CONTENT_TYPES[extname(file)] ?? "application/octet-stream",
+    "Cache-Control": hashed ? "public, max-age=31536000, immutable" : "no-store",
+    "X-Content-Type-Options": "nosniff",
+  });
+  if (req.method === "HEAD") res.end();
+  else createReadStream(file).pipe(res);
+}
+
+/**
+ * Starts the emulator (unless `openRouterUrl`), the mint route and the app. Resolves once
+ * everything listens; `close()` stops all of it.
+ */
+export async function startDemoServer(options: StartDemoServerOptions = {}): Promise<RunningDemoServer> {
+  const host = options.host ?? "127.0.0.1";
+  const remote = options.openRouterUrl?.replace(/\/+$/, "");
+  const emulator = remote ? undefined : await startEmulator(options.emulatorPort ?? 8787, host);
+
+  const authUrl = remote ? `${remote}/auth` : (emulator as RunningOpenRouterEmulator).authUrl;
+  const baseUrl = remote ? `${remote}/api/v1` : (emulator as RunningOpenRouterEmulator).apiBaseUrl;
+  const mintKey = remote ? options.openRouterApiKey : emulator?.apiKey;
+  // The app's key stays here: the browser asks /api/mint, which adds it (openrouter-connect/server).
+  const mint: NodeHandler | undefined = mintKey
+    ? toNodeHandler(
+        createMintHandler({
+          apiKey: mintKey,
+          baseUrl,
+          appTitle: "openrouter-connect demo",
+          policy: { maxLimit: 100, defaultKeyLabel: "openrouter-connect demo" },
+        }),
+      )
+    : undefined;
+  const config: DemoConfig = { authUrl, baseUrl, mintUrl: mint ? MINT_PATH : null, emulator: !remote };
+  const configScript = `window.__OPENROUTER_DEMO__ = ${JSON.stringify(config)};\n`;
+
+  if (options.preview && !existsSync(join(DIST, "index.html"))) {
+    await emulator?.close();
+    throw new Error("demo/dist is missing: build it first with `npx vite build -c demo/vite.config.ts`.");
+  }
+
+  const server = createServer();
+  let vite: ViteDevServer | undefined;
+  if (!options.preview) {
+    const { createServer: createViteServer } = await import("vite");
+    vite = await createViteServer({
+      configFile: join(DEMO_ROOT, "vite.config.ts"),
+      root: DEMO_ROOT,
+      server: { middlewareMode: true, ws: { server } },
+      appType: "spa",
+      clearScreen: false,
+      logLevel: "warn",
+    });
+  }
+
+  server.on("request", (req: IncomingMessage, res: ServerResponse) => {
+    // The callback page carries ?code= until the app removes it: never let it leak as a Referer.
+    res.setHeader("Referrer-Policy", "no-referrer");
+    const path = (req.url ?? "/").split("?")[0];
+    if (path === "/demo-config.js") {
+      res.writeHead(200, { "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "no-store" });
+      res.end(configScript);
+      return;
+    }
+    if (path === MINT_PATH) {
+      if (mint) void mint(req, res);
+      else {
+        res.writeHead(501, { "Content-Type": "application/json; charset=utf-8" });
+        res.end(JSON.stringify({ error: { code: 501, message: "This demo server has no OpenRouter API key to mint with (set OPENROUTER_API_KEY)." } }));
+      }
+      return;
+    }
+    if (vite) {
+      vite.middlewares(req, res, () => {
+        res.writeHead(404).end();
+      });
+    } else {
+      serveStatic(req, res);
+    }
+  });
+
+  try {
+    await listen(server, options.port ?? 5173, host);
+  } catch (error) {
+    await vite?.close();
+    await emulator?.close();
+    throw error;
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: origin(server),
+    emulator,
+    config,
+    close() {
+      closing ??= (async () => {
+        await new Promise<void>((done) => {
+          server.close(() => done());
+          server.closeAllConnections();
+        });
+        await vite?.close();
+        await emulator?.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+function portFromEnv(name: string, fallback: number): number {
+  const value = process.env[name];
+  if (value === undefined || value === "") return fallback;
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) throw new Error(`${name} must be a port number (0-65535), not "${value}"`);
+  return port;
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const unknown = args.filter((arg) => arg !== "--preview");
+  if (unknown.length) {
+    process.stderr.write(`Unknown argument ${unknown[0]}. Usage: tsx scripts/demo-server.ts [--preview]\n`);
+    process.exit(2);
+  }
+  const demo = await startDemoServer({
+    port: portFromEnv("PORT", 5173),
+    emulatorPort: portFromEnv("EMULATOR_PORT", 8787),
+    host: process.env.HOST || "127.0.0.1",
+    preview: args.includes("--preview"),
+    openRouterUrl: process.env.OPENROUTER_URL || undefined,
+    openRouterApiKey: process.env.OPENROUTER_API_KEY || undefined,
+  });
+  const upstream = demo.emulator
+    ? `OpenRouter emulator at ${demo.emulator.url}`
+    : `OpenRouter at ${demo.config.baseUrl}${demo.config.mintUrl ? "" : "; minted flow off without OPENROUTER_API_KEY"}`;
+  process.stdout.write(`openrouter-connect demo: ${demo.url}  (${upstream})\nPress Ctrl+C to stop.\n`);
+
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      const force = setTimeout(() => process.exit(1), 3000);
+      force.unref();
+      void demo.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    });
+  }
+}
+
+const entry = process.argv[1];
+if (entry && import.meta.url === pathToFileURL(resolve(entry)).href) {
+  main().catch((error: Error) => {
+    process.stderr.write(`openrouter-connect demo: could not start: ${error.message}\n`);
+    process.exit(1);
+  });
+}
