@@ -38,7 +38,7 @@ function checkCommon(
   if (options.limit !== undefined && !(typeof options.limit === "number" && options.limit >= 0 && options.limit <= MAX_LIMIT)) {
     issues.push({ path: ["limit"], message: `must be a number between 0 and ${MAX_LIMIT}` });
   }
-  const authUrl = options.authUrl ?? DEFAULT_AUTH_URL;
+  const authUrl = options.authUrl === undefined ? DEFAULT_AUTH_URL : options.authUrl;
   try {
     const url = new URL(String(authUrl));
     if (url.protocol === "https:" || url.protocol === "http:") return url;
@@ -50,14 +50,33 @@ function checkCommon(
 }
 
 /**
+ * The options' own fields only (never inherited ones), with unknown keys refused.
+ * Options that cannot be read (a throwing getter or Proxy) are refused too.
+ */
+function ownOptions(options: unknown, known: readonly string[]): Record<string, unknown> {
+  let own: Record<string, unknown> | undefined;
+  try {
+    if (options === undefined || options === null) own = {}; // each required field is then reported missing
+    else if (typeof options === "object" && !Array.isArray(options)) own = Object.fromEntries(Object.entries(options));
+  } catch {
+    throw invalidRequest([{ path: [], message: "must be a plain object whose fields can be read" }]);
+  }
+  if (!own) throw invalidRequest([{ path: [], message: "must be an object" }]);
+  const unknown = Object.keys(own).filter((key) => !known.includes(key));
+  if (unknown.length) throw invalidRequest(unknown.map((key) => ({ path: [key], message: "unknown key" })));
+  return own;
+}
+
+/**
  * The consent page URL for the PKCE flow, every value encoded. Validates its
  * input and throws `invalid_request` before anything is opened.
  */
-export function buildAuthorizationUrl(options: AuthorizationUrlOptions): string {
+export function buildAuthorizationUrl(input: AuthorizationUrlOptions): string {
+  const options = ownOptions(input, ["callbackUrl", "codeChallenge", "codeChallengeMethod", "limit", "authUrl"]) as unknown as AuthorizationUrlOptions;
   const issues: OpenRouterAuthIssue[] = [];
-  const problem = checkCallbackUrl(options?.callbackUrl);
+  const problem = checkCallbackUrl(options.callbackUrl);
   if (problem) issues.push({ path: ["callbackUrl"], message: problem });
-  const url = checkCommon(options ?? {}, issues);
+  const url = checkCommon(options, issues);
   if (issues.length || !url) throw invalidRequest(issues);
   url.searchParams.set("callback_url", options.callbackUrl);
   url.searchParams.set("code_challenge", options.codeChallenge);
@@ -70,10 +89,11 @@ export function buildAuthorizationUrl(options: AuthorizationUrlOptions): string 
  * The consent page URL for OpenRouter's headless mode: no callback URL; after
  * approval OpenRouter shows the code, which the user pastes back into the app.
  */
-export function buildHeadlessAuthorizationUrl(options: HeadlessAuthorizationUrlOptions): string {
+export function buildHeadlessAuthorizationUrl(input: HeadlessAuthorizationUrlOptions): string {
+  const options = ownOptions(input, ["codeChallenge", "codeChallengeMethod", "keyLabel", "limit", "authUrl"]) as unknown as HeadlessAuthorizationUrlOptions;
   const issues: OpenRouterAuthIssue[] = [];
-  const url = checkCommon(options ?? {}, issues);
-  const label = options?.keyLabel;
+  const url = checkCommon(options, issues);
+  const label = options.keyLabel;
   // eslint-disable-next-line no-control-regex
   if (label !== undefined && (typeof label !== "string" || !label.trim() || label.length > 100 || /[\u0000-\u001f\u007f-\u009f]/.test(label))) {
     issues.push({ path: ["keyLabel"], message: "must be 1-100 characters without control characters" });

@@ -1,8 +1,9 @@
 import * as z from "zod/mini";
-import type { UsageLimitType } from "./schemas.js";
+import { nullableString as stringOrNull, type UsageLimitType } from "./schemas.js";
 
-const nullableNumber = z.nullable(z.number());
-const nullableString = z.optional(z.nullable(z.string()));
+// Custom checks rather than z.nullable / z.boolean: each zod feature costs users bytes.
+const nullableNumber = z.custom<number | null>((v) => v === null || Number.isFinite(v), "must be a finite number or null");
+const nullableString = z.optional(stringOrNull);
 
 /** The fields of `GET /key` this library reads; the rest of the answer is ignored. */
 export const keyInfoWireResponseSchema = z.object({
@@ -16,7 +17,7 @@ export const keyInfoWireResponseSchema = z.object({
     usage_weekly: z.optional(z.number()),
     usage_monthly: z.optional(z.number()),
     expires_at: nullableString,
-    is_free_tier: z.boolean(),
+    is_free_tier: z.custom<boolean>((v) => typeof v === "boolean", "must be a boolean"),
   }),
 });
 

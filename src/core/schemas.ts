@@ -15,7 +15,14 @@ const ISO_UTC_WITH_SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$
 /** Largest credit limit we pass on: anything above is a mistake, not a budget. */
 export const MAX_LIMIT = 1_000_000_000;
 
-const codeChallengeMethod = z.enum(["S256", "plain"]);
+/** One of `values`, as one custom check: `z.enum` costs users ~250 bytes more (min+gz). */
+function oneOf<const T extends string>(values: readonly T[]) {
+  return z.custom<T>((v) => values.includes(v as T), `must be one of ${values.map((v) => JSON.stringify(v)).join(", ")}`);
+}
+/** A string or null, as one custom check (no `z.nullable`). */
+export const nullableString = z.custom<string | null>((v) => v === null || typeof v === "string", "must be a string or null");
+
+const codeChallengeMethod = oneOf(["S256", "plain"]);
 const unreserved = z.string().check(z.refine((v) => CODE_VERIFIER_PATTERN.test(v), "must be 43-128 characters of A-Z a-z 0-9 - . _ ~ (RFC 7636)"));
 
 export const callbackUrlSchema = z.string().check(
@@ -30,10 +37,21 @@ function isIsoUtcTimestamp(v: string): boolean {
   const time = Date.parse(v);
   return ISO_UTC_WITH_SECONDS.test(v) && !Number.isNaN(time) && new Date(time).toISOString().slice(0, 19) === v.slice(0, 19);
 }
-const isoTimestamp = z.string().check(z.refine(isIsoUtcTimestamp, "must be ISO 8601 in UTC with seconds, e.g. 2027-12-31T23:59:59Z"));
-// A Date outside years 0000-9999 serializes as "+010000-…", which is not the wire format.
-const validDate = z.date().check(
-  z.refine((d) => !Number.isNaN(d.getTime()) && ISO_UTC_WITH_SECONDS.test(d.toISOString()), "must be a valid Date in the years 0000-9999"),
+/**
+ * null, a Date in the years 0000-9999 (outside them it serializes as "+010000-…", which is
+ * not the wire format) or an ISO 8601 UTC string with seconds. One custom check:
+ * `z.nullable(z.union([z.date(), z.string()]))` costs users ~270 bytes more (min+gz).
+ */
+const expiresAt = z.custom<Date | string | null>(
+  (v) => v === null || (v instanceof Date ? !Number.isNaN(v.getTime()) && ISO_UTC_WITH_SECONDS.test(v.toISOString()) : typeof v === "string" && isIsoUtcTimestamp(v)),
+  {
+    error: (issue) =>
+      typeof issue.input === "string"
+        ? "must be ISO 8601 in UTC with seconds, e.g. 2027-12-31T23:59:59Z"
+        : issue.input instanceof Date
+          ? "must be a valid Date in the years 0000-9999"
+          : "must be null, a Date or an ISO 8601 string",
+  },
 );
 
 /** The body of `POST /auth/keys/code`, with the official SDK's camelCase names. */
@@ -44,13 +62,13 @@ export const createAuthKeysCodeRequestSchema = z.strictObject({
   limit: z.optional(
     z.number().check(z.refine((n) => n >= 0 && n <= MAX_LIMIT, `must be between 0 and ${MAX_LIMIT}`)),
   ),
-  expiresAt: z.optional(z.nullable(z.union([validDate, isoTimestamp]))),
+  expiresAt: z.optional(expiresAt),
   keyLabel: z.optional(
     z.string().check(
       z.refine((v) => v.trim().length > 0 && v.length <= 100 && !CONTROL_CHARACTERS.test(v), "must be 1-100 characters without control characters"),
     ),
   ),
-  usageLimitType: z.optional(z.enum(["daily", "weekly", "monthly"])),
+  usageLimitType: z.optional(oneOf(["daily", "weekly", "monthly"])),
   workspaceId: z.optional(z.string().check(z.refine((v) => UUID.test(v), "must be a UUID"))),
 });
 export type CreateAuthKeysCodeRequest = z.infer<typeof createAuthKeysCodeRequestSchema>;
@@ -81,7 +99,7 @@ export const createAuthKeysCodeWireResponseSchema = z.object({
 });
 export const exchangeAuthCodeWireResponseSchema = z.object({
   key: z.string().check(z.refine((v) => v.length > 0, "key is empty")),
-  user_id: z.optional(z.nullable(z.string())),
+  user_id: z.optional(nullableString),
 });
 
 interface SchemaIssue {
