@@ -3,7 +3,7 @@ import { useInsertionEffect } from "react";
 
 /** The default look. Theme it with these custom properties, or opt out with `unstyled`. */
 export const connectButtonCss = `
-.orc{--orc-bg:#fff;--orc-fg:#111827;--orc-muted:#4b5563;--orc-border:#d1d5db;--orc-hover:#f3f4f6;--orc-accent:#6467f2;--orc-danger:#b91c1c;--orc-ok:#047857;--orc-radius:10px;--orc-font:inherit;display:inline-flex;flex-direction:column;align-items:flex-start;gap:6px;max-width:100%;font-family:var(--orc-font)}
+.orc{--orc-bg:#fff;--orc-fg:#111827;--orc-muted:#4b5563;--orc-border:#d1d5db;--orc-hover:#f3f4f6;--orc-accent:#4f46e5;--orc-danger:#b91c1c;--orc-ok:#047857;--orc-radius:10px;--orc-font:inherit;display:inline-flex;flex-direction:column;align-items:flex-start;gap:6px;max-width:100%;font-family:var(--orc-font)}
 .orc[data-theme=dark]{--orc-bg:#111827;--orc-fg:#f9fafb;--orc-muted:#d1d5db;--orc-border:#374151;--orc-hover:#1f2937;--orc-accent:#a5b4fc;--orc-danger:#fca5a5;--orc-ok:#6ee7b7}
 @media (prefers-color-scheme:dark){.orc[data-theme=auto]{--orc-bg:#111827;--orc-fg:#f9fafb;--orc-muted:#d1d5db;--orc-border:#374151;--orc-hover:#1f2937;--orc-accent:#a5b4fc;--orc-danger:#fca5a5;--orc-ok:#6ee7b7}}
 .orc-row{display:flex;flex-wrap:wrap;gap:8px;align-items:center;max-width:100%}

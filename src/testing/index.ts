@@ -1,0 +1,119 @@
+// openrouter-connect/testing: msw handlers that answer like OpenRouter's key-issuing endpoints.
+// They forward every request to the same platform-neutral emulator the Node server runs
+// (openrouter-connect/emulator), so status codes, bodies, single-use codes and the PKCE check
+// are exactly the emulator's. Works with `setupServer` (msw/node) and `setupWorker` (msw/browser).
+// Needs `msw` 2.x, an optional peer dependency of this package.
+import { http, type HttpHandler } from "msw";
+import {
+  createOpenRouterEmulatorApp,
+  type CodeIssuedEvent,
+  type EmulatorEvent,
+  type EmulatorFaults,
+  type ExchangeEvent,
+  type OpenRouterEmulatorApp,
+  type OpenRouterEmulatorOptions,
+} from "../emulator/app.js";
+
+export { EMULATOR_DEV_API_KEY, DEFAULT_CODE_TTL_MS } from "../emulator/app.js";
+export type {
+  CodeIssuedEvent,
+  ConsentDeniedEvent,
+  EmulatorEvent,
+  EmulatorFaults,
+  EmulatorRoute,
+  ExchangeEvent,
+  ExchangeOutcome,
+  FaultEvent,
+  OpenRouterEmulatorApp,
+  OpenRouterEmulatorOptions,
+  RequestEvent,
+} from "../emulator/app.js";
+
+/** OpenRouter's origin: the handlers' default, so the library's defaults need no configuration. */
+export const OPENROUTER_ORIGIN = "https://openrouter.ai";
+
+/** The emulator's routes below its base URL; nothing else on that origin is answered. */
+const ROUTES = ["/auth", "/api/v1/auth/keys/code", "/api/v1/auth/keys", "/api/v1/key"] as const;
+
+export interface CreateOpenRouterHandlersOptions extends Omit<OpenRouterEmulatorOptions, "basePath"> {
+  /**
+   * Where the emulated OpenRouter lives: an origin, optionally with a path prefix
+   * (`https://openrouter.test/tenant-a`) to run several independent emulators side by side.
+   * Default `https://openrouter.ai`, which the library uses when nothing is configured.
+   */
+  baseUrl?: string;
+}
+
+export interface OpenRouterHandlers {
+  /** Pass these to `setupServer(...)`, `setupWorker(...)` or `server.use(...)`. */
+  readonly handlers: HttpHandler[];
+  /** The base URL, without a trailing slash (e.g. `https://openrouter.ai`). */
+  readonly url: string;
+  /** `${url}/auth`: the consent page, the provider's `authUrl`. */
+  readonly authUrl: string;
+  /** `${url}/api/v1`: the client's `baseUrl`. */
+  readonly apiBaseUrl: string;
+  /** The bearer key `POST /api/v1/auth/keys/code` accepts (not a secret). */
+  readonly apiKey: string;
+  /** The emulator itself: `handle(request)`, events, faults, `reset()`. */
+  readonly app: OpenRouterEmulatorApp;
+  /** Shortcuts to `app`: everything recorded so far, oldest first. */
+  readonly events: readonly EmulatorEvent[];
+  readonly faults: EmulatorFaults;
+  exchanges(): ExchangeEvent[];
+  codesIssued(): CodeIssuedEvent[];
+  /** Forgets all codes, keys, events and faults. */
+  reset(): void;
+}
+
+/** The base URL as origin and path prefix ("" or "/prefix", never a trailing slash). */
+function normalizeBaseUrl(value: string): { origin: string; path: string } {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new TypeError(`baseUrl must be an absolute http(s) URL, got "${value}"`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") throw new TypeError(`baseUrl must be an absolute http(s) URL, got "${value}"`);
+  if (url.search || url.hash || url.username || url.password) throw new TypeError("baseUrl must not contain a query, fragment or credentials");
+  return { origin: url.origin, path: url.pathname.replace(/\/+$/, "") };
+}
+
+/**
+ * msw request handlers backed by a fresh OpenRouter emulator (one per call, so each test or
+ * story starts clean). They answer `GET|POST /auth` (consent page and its form),
+ * `POST /api/v1/auth/keys/code`, `POST /api/v1/auth/keys` and `GET /api/v1/key` below
+ * `baseUrl`, every method included (preflights, 405s), and nothing else on that origin.
+ *
+ * In browsers, a service worker never sees navigations: a popup or redirect to `authUrl` goes to
+ * the network, not to these handlers. Fetch the consent page instead (or serve `app.handle`
+ * from your dev server) when a test must click Approve.
+ *
+ * @example
+ * const openrouter = createOpenRouterHandlers();
+ * const server = setupServer(...openrouter.handlers);
+ * // ... run the flow, then:
+ * expect(openrouter.exchanges()).toHaveLength(1);
+ */
+export function createOpenRouterHandlers(options: CreateOpenRouterHandlersOptions = {}): OpenRouterHandlers {
+  const { baseUrl = OPENROUTER_ORIGIN, ...emulatorOptions } = options;
+  const base = normalizeBaseUrl(baseUrl);
+  const url = base.origin + base.path;
+  const app = createOpenRouterEmulatorApp({ ...emulatorOptions, basePath: base.path });
+  const handlers = ROUTES.map((route) => http.all(url + route, ({ request }) => app.handle(request)));
+  return {
+    handlers,
+    url,
+    authUrl: `${url}/auth`,
+    apiBaseUrl: `${url}/api/v1`,
+    apiKey: app.apiKey,
+    app,
+    get events() {
+      return app.events;
+    },
+    faults: app.faults,
+    exchanges: () => app.exchanges(),
+    codesIssued: () => app.codesIssued(),
+    reset: () => app.reset(),
+  };
+}

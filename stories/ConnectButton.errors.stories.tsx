@@ -1,0 +1,275 @@
+import type { Meta, StoryContext, StoryObj } from "@storybook/react-vite";
+import { expect, fn, userEvent, waitFor, within } from "storybook/test";
+import {
+  ConnectButton,
+  createOpenRouterAuthClient,
+  OpenRouterAuthProvider,
+  type OpenRouterAuthClient,
+  type OpenRouterAuthErrorCode,
+} from "../src/index.js";
+import { BrowserTab } from "./support/BrowserTab.js";
+import { blockPopups, openCrossOriginPopups, refuseSessionStorage, type CrossOriginPopup } from "./support/browser-doubles.js";
+import { connectButton, decideInWindow, emulatorOf, emulatorPageUrl, expectAnnounced, waitForStatus } from "./support/openrouter.js";
+
+/**
+ * Every error code `ConnectButton` can report, each with its message, caused for real where a
+ * script can: the emulator answers with an error (`faults.failNext`), drops or garbles the
+ * answer, or delays it past a deadline; or the input, the code or the user's choice is wrong.
+ * A few browser behaviours a script can't cause (a popup blocker, a user closing OpenRouter's
+ * window, storage a browser refuses) are stood in for; the library code under them is real.
+ *
+ * The message is announced in the button's polite live region (role=status), which the button
+ * names with `aria-describedby`; `onError` receives the error, whose `code` is stable.
+ */
+const meta = {
+  title: "Components/ConnectButton/Errors",
+  component: ConnectButton,
+  args: { onKey: fn(), onError: fn(), onStatusChange: fn(), mint: { limit: 5 } },
+} satisfies Meta<typeof ConnectButton>;
+
+export default meta;
+type Story = StoryObj<typeof meta>;
+type Context = StoryContext<(typeof meta)["args"]>;
+
+/** Starts the attempt the story is about; by default a click on the button. */
+type Start = (context: Context, button: HTMLButtonElement) => Promise<void>;
+const click: Start = async (_context, button) => userEvent.click(button);
+
+/** Plays the story: start, then expect `error` with `code`, announced as `message`. */
+function failsWith(code: OpenRouterAuthErrorCode, message: string, start: Start = click): Story["play"] {
+  return async (context) => {
+    const button = connectButton(context.canvasElement);
+    await start(context as Context, button);
+    await waitForStatus(button, "error", 10_000);
+    await expectAnnounced(button, message);
+    await expect(context.args.onError).toHaveBeenCalledWith(expect.objectContaining({ code, message }));
+    await expect(context.args.onKey).not.toHaveBeenCalled();
+  };
+}
+
+/** Paste mode: click, then paste `code` (a function of the context) and submit it. */
+function pasting(code: (context: Context) => string | Promise<string>): Start {
+  return async (context, button) => {
+    await userEvent.click(button);
+    await waitForStatus(button, "awaiting-approval");
+    await userEvent.type(within(context.canvasElement).getByLabelText("Paste the code from OpenRouter"), await code(context));
+    await userEvent.click(within(context.canvasElement).getByRole("button", { name: "Submit code" }));
+  };
+}
+
+// ---------------------------------------------------------------- refused before any request
+
+/** `invalid_request`: input is checked before anything is sent or opened (here `mint.limit: -1`). */
+export const InvalidRequest: Story = {
+  args: { mint: { limit: -1 } },
+  play: async (context) => {
+    await failsWith("invalid_request", "Invalid request: limit: must be between 0 and 1000000000")?.(context);
+    await expect(emulatorOf(context).app.requests()).toEqual([]);
+  },
+};
+
+// ---------------------------------------------------------------- OpenRouter's answers
+
+/** `unauthorized`: minting without an API key (the provider has none here): 401. */
+export const Unauthorized: Story = {
+  parameters: { openrouter: { apiKey: null } },
+  play: failsWith("unauthorized", "OpenRouter answered 401: Missing Authentication header"),
+};
+
+/** `forbidden`: OpenRouter refuses the key (403). */
+export const Forbidden: Story = {
+  beforeEach: (context) => emulatorOf(context).faults.failNext("code", { status: 403, message: "Forbidden" }),
+  play: failsWith("forbidden", "OpenRouter answered 403: Forbidden"),
+};
+
+/** `invalid_code`: a code OpenRouter never issued (or already exchanged), pasted in paste mode. */
+export const InvalidCode: Story = {
+  args: { mint: undefined, mode: "paste" },
+  play: failsWith("invalid_code", "OpenRouter answered 403: Invalid code or code_verifier", pasting(() => "auth_code_never-issued")),
+};
+
+/** `code_expired`: codes live 10 minutes on OpenRouter; this story's emulator gives them 1 ms. */
+export const CodeExpired: Story = {
+  parameters: { openrouter: { codeTtlMs: 1 } },
+  beforeEach: (context) => emulatorOf(context).faults.delay("exchange", 50),
+  play: failsWith("code_expired", "OpenRouter answered 403: Authorization code expired"),
+};
+
+/**
+ * `invalid_code_challenge_method`: the code was issued without a PKCE challenge (a consent URL cut
+ * at `&` loses it), but this flow exchanges it with its S256 verifier: 400.
+ */
+export const InvalidCodeChallengeMethod: Story = {
+  args: { mint: undefined, mode: "paste" },
+  play: failsWith(
+    "invalid_code_challenge_method",
+    "OpenRouter answered 400: Invalid code_challenge_method",
+    pasting(async (context) => {
+      const emulator = emulatorOf(context);
+      const client = createOpenRouterAuthClient({ baseUrl: emulator.apiBaseUrl, apiKey: emulator.apiKey });
+      const { data } = await client.createAuthCode({ callbackUrl: "https://app.example/callback" });
+      return data.id;
+    }),
+  ),
+};
+
+/** `conflict`: 409, "try again later"; `error.retryable` is true. */
+export const Conflict: Story = {
+  beforeEach: (context) => emulatorOf(context).faults.failNext("code", { status: 409 }),
+  play: failsWith("conflict", "OpenRouter answered 409: Resource conflict. Please try again later."),
+};
+
+/** `rate_limited`: 429. */
+export const RateLimited: Story = {
+  beforeEach: (context) => emulatorOf(context).faults.failNext("code", { status: 429 }),
+  play: failsWith("rate_limited", "OpenRouter answered 429: Rate limit exceeded"),
+};
+
+/** `http_error`: any other HTTP error, here a 404 (e.g. a `mintUrl` pointing nowhere). */
+export const HttpError: Story = {
+  beforeEach: (context) => emulatorOf(context).faults.failNext("code", { status: 404, message: "Not Found" }),
+  play: failsWith("http_error", "OpenRouter answered 404: Not Found"),
+};
+
+/** `server_error`: 5XX on the exchange. The library never retries it: a code works once. */
+export const ServerError: Story = {
+  beforeEach: (context) => emulatorOf(context).faults.failNext("exchange", { status: 500 }),
+  play: failsWith("server_error", "OpenRouter answered 500: Internal Server Error"),
+};
+
+/** `network_error`: the connection drops before an answer arrives. */
+export const NetworkError: Story = {
+  beforeEach: (context) => emulatorOf(context).faults.dropNext("exchange"),
+  play: failsWith("network_error", "Could not reach https://openrouter.test."),
+};
+
+/** `invalid_response`: a 200 that isn't JSON (a proxy's HTML page, say). */
+export const InvalidResponse: Story = {
+  beforeEach: (context) => emulatorOf(context).faults.malformedNext("exchange"),
+  play: failsWith("invalid_response", "OpenRouter's answer (HTTP 200) was not JSON."),
+};
+
+// ---------------------------------------------------------------- deadlines and aborts
+
+/** `timeout`: no answer within `timeoutMs` (default 10 minutes, a code's lifetime; 1 s here). */
+export const Timeout: Story = {
+  args: { timeoutMs: 1000 },
+  beforeEach: (context) => emulatorOf(context).faults.delay("code", 600_000),
+  play: failsWith("timeout", "No answer within 1 s; please try again."),
+};
+
+function abortingClient(client: OpenRouterAuthClient): OpenRouterAuthClient {
+  return { ...client, createAuthCode: (request) => client.createAuthCode(request, { signal: AbortSignal.abort() }) };
+}
+
+/** `aborted`: your own code aborted the request (here a `client` whose requests carry an aborted signal). */
+export const Aborted: Story = {
+  render: (args, context) => {
+    const emulator = emulatorOf(context);
+    const client = createOpenRouterAuthClient({ baseUrl: emulator.apiBaseUrl, apiKey: emulator.apiKey });
+    return (
+      <OpenRouterAuthProvider client={abortingClient(client)} authUrl={emulator.consentUrl}>
+        <ConnectButton {...args} />
+      </OpenRouterAuthProvider>
+    );
+  },
+  play: failsWith("aborted", "The request was aborted."),
+};
+
+// ---------------------------------------------------------------- the browser and the user
+
+/** `cancelled`: the user pressed Cancel while OpenRouter's page was open. */
+export const Cancelled: Story = {
+  args: { mint: undefined, mode: "paste" },
+  play: failsWith("cancelled", "Connecting was cancelled.", async (context, button) => {
+    await userEvent.click(button);
+    await waitForStatus(button, "awaiting-approval");
+    await userEvent.click(within(context.canvasElement).getByRole("button", { name: "Cancel" }));
+  }),
+};
+
+/**
+ * `popup_blocked`: the browser blocked the popup (`window.open` returned null, as a blocker
+ * makes it). The button offers a way on without a popup: in a top-level page "Continue in this
+ * tab" (a redirect); inside a frame, as this story is, "Paste a code instead".
+ */
+export const PopupBlocked: Story = {
+  args: { mint: undefined },
+  beforeEach: () => blockPopups(),
+  play: async (context) => {
+    await failsWith("popup_blocked", "The browser blocked the OpenRouter window.")?.(context);
+    await expect(within(context.canvasElement).getByRole("button", { name: "Paste a code instead" })).toBeInTheDocument();
+  },
+};
+
+let crossOriginPopup: CrossOriginPopup | undefined;
+
+/**
+ * `popup_closed`: the user closed OpenRouter's window before deciding. The popup here is a
+ * stand-in for a window on OpenRouter's origin (./support/browser-doubles.ts); the flow watches
+ * it exactly as it watches the real one.
+ */
+export const PopupClosed: Story = {
+  args: { mint: undefined },
+  beforeEach: () => {
+    const { popup, restore } = openCrossOriginPopups();
+    crossOriginPopup = popup;
+    return restore;
+  },
+  play: failsWith("popup_closed", "The OpenRouter window was closed before approval.", async (_context, button) => {
+    await userEvent.click(button);
+    await waitForStatus(button, "awaiting-approval");
+    // The user reads OpenRouter's page for a moment, then closes the window.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    crossOriginPopup?.close();
+  }),
+};
+
+/**
+ * `unsupported`: the redirect flow keeps the verifier in `sessionStorage`, and this browser
+ * refuses it (stand-in: writes throw). The popup needs no storage for secrets.
+ */
+export const Unsupported: Story = {
+  args: { mint: undefined, mode: "redirect" },
+  beforeEach: () => refuseSessionStorage(),
+  play: failsWith("unsupported", "This browser blocks sessionStorage, which the redirect flow needs; use the popup."),
+};
+
+/**
+ * `access_denied`: the user pressed Deny on OpenRouter's page. Shown in the redirect flow, in a
+ * frame standing in for a browser tab: the page comes back with `?error=access_denied`.
+ */
+export const AccessDenied: Story = {
+  render: (_args, context) => <BrowserTab title="Example app" src={emulatorPageUrl("app", { emulator: emulatorOf(context).url })} />,
+  play: async ({ canvasElement, context }) => {
+    const frame = canvasElement.querySelector("iframe") as HTMLIFrameElement;
+    const tab = () => within(frame.contentDocument?.body ?? document.createElement("body"));
+    await userEvent.click(await waitFor(() => tab().getByRole("button", { name: "Connect OpenRouter" }), { timeout: 10_000 }));
+    await decideInWindow(frame.contentWindow as Window, "Deny");
+    await waitFor(() => expect(tab().getByRole("status")).toHaveTextContent("You declined the request on OpenRouter."), { timeout: 10_000 });
+    await expect(tab().getByRole("button", { name: "Connect OpenRouter" })).toHaveAttribute("data-state", "error");
+    await expect(emulatorOf(context).events.filter((e) => e.type === "consent_denied")).toHaveLength(1);
+  },
+};
+
+/**
+ * `no_pending_flow`: a page received `?code=` that this browser never asked for (a link someone
+ * sent, a stale bookmark). It is ignored, never exchanged. Shown in a frame opened with such a URL.
+ */
+export const NoPendingFlow: Story = {
+  render: (_args, context) => (
+    <BrowserTab title="Example app" src={emulatorPageUrl("app", { emulator: emulatorOf(context).url, code: "auth_code_from-a-stranger" })} />
+  ),
+  play: async ({ canvasElement, context }) => {
+    const frame = canvasElement.querySelector("iframe") as HTMLIFrameElement;
+    const tab = () => within(frame.contentDocument?.body ?? document.createElement("body"));
+    await waitFor(
+      () =>
+        expect(tab().getByRole("status")).toHaveTextContent(
+          "This page received an authorization code, but this browser did not start a connection for it; it was ignored.",
+        ),
+      { timeout: 10_000 },
+    );
+    await expect(emulatorOf(context).exchanges()).toEqual([]);
+  },
+};

@@ -1,0 +1,38 @@
+// Storybook's stories as tests: every story renders in Chromium (vitest browser mode, Playwright
+// provider), its play function runs, and axe checks it (parameters.a11y.test = "error").
+// Run: npx vitest run --config vitest.storybook.config.ts
+import { fileURLToPath } from "node:url";
+import { storybookTest } from "@storybook/addon-vitest/vitest-plugin";
+import { playwright } from "@vitest/browser-playwright";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  plugins: [storybookTest({ configDir: fileURLToPath(new URL("./.storybook", import.meta.url)) })],
+  test: {
+    name: "storybook",
+    // One test page at a time: live flows open popups and frames that talk to their story's window.
+    fileParallelism: false,
+    testTimeout: 30_000,
+    browser: {
+      enabled: true,
+      headless: true,
+      provider: playwright({
+        launchOptions: {
+          // Debian's Chromium by default; point CHROMIUM_PATH at Playwright's own build to use that.
+          executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+          args: [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+          ],
+        },
+      }),
+      instances: [{ browser: "chromium" }],
+    },
+  },
+});
