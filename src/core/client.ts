@@ -57,6 +57,11 @@ export interface OpenRouterAuthClient {
   getKeyInfo(key: string, options?: RequestOptions): Promise<OpenRouterKeyInfo>;
 }
 
+/** `invalid_request` about one option, with its own sentence as the message. */
+function invalidOption(path: string, message: string, issue: string): OpenRouterAuthError {
+  return new OpenRouterAuthError("invalid_request", message, { issues: [{ path: [path], message: issue }] });
+}
+
 function absoluteHttpUrl(value: string, name: string): string {
   try {
     const url = new URL(value);
@@ -64,9 +69,7 @@ function absoluteHttpUrl(value: string, name: string): string {
   } catch {
     // reported below
   }
-  throw new OpenRouterAuthError("invalid_request", `${name} must be an absolute http(s) URL.`, {
-    issues: [{ path: [name], message: "must be an absolute http(s) URL" }],
-  });
+  throw invalidOption(name, `${name} must be an absolute http(s) URL.`, "must be an absolute http(s) URL");
 }
 
 const MAX_MESSAGE_LENGTH = 300;
@@ -120,18 +123,14 @@ export function createOpenRouterAuthClient(options: OpenRouterAuthClientOptions 
   const resolveMintUrl = () => {
     if (!mintUrl.startsWith("/")) return mintUrl;
     const page = (globalThis as { location?: { href: string } }).location?.href;
-    if (!page) throw new OpenRouterAuthError("invalid_request", "A relative mintUrl needs a page to resolve against; pass an absolute URL outside browsers.", {
-      issues: [{ path: ["mintUrl"], message: "must be absolute outside browsers" }],
-    });
+    if (!page) throw invalidOption("mintUrl", "A relative mintUrl needs a page to resolve against; pass an absolute URL outside browsers.", "must be absolute outside browsers");
     return new URL(mintUrl, page).toString();
   };
   // AbortSignal.timeout throws a RangeError on every request for a non-integer, negative,
   // infinite or too large delay: refuse those here, as invalid_request, and round fractions up.
   const requestedTimeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (typeof requestedTimeout !== "number" || !(requestedTimeout > 0 && requestedTimeout <= 0xffffffff)) {
-    throw new OpenRouterAuthError("invalid_request", "timeoutMs must be a number of milliseconds above 0.", {
-      issues: [{ path: ["timeoutMs"], message: "must be a number of milliseconds between 1 and 4294967295" }],
-    });
+    throw invalidOption("timeoutMs", "timeoutMs must be a number of milliseconds above 0.", "must be a number of milliseconds between 1 and 4294967295");
   }
   const timeoutMs = Math.ceil(requestedTimeout);
 
@@ -225,9 +224,7 @@ export function createOpenRouterAuthClient(options: OpenRouterAuthClientOptions 
     },
     async getKeyInfo(key, requestOptions) {
       if (typeof key !== "string" || !key || /\s/.test(key)) {
-        throw new OpenRouterAuthError("invalid_request", "Invalid request: key must be a non-empty string.", {
-          issues: [{ path: ["key"], message: "must be a non-empty string without whitespace" }],
-        });
+        throw invalidOption("key", "Invalid request: key must be a non-empty string.", "must be a non-empty string without whitespace");
       }
       const body = await send("key", `${baseUrl}/key`, { method: "GET", bearer: key, secrets: [key] }, requestOptions?.signal);
       return toKeyInfo(parseResponse(keyInfoWireResponseSchema, body, "getKeyInfo"));

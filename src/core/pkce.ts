@@ -10,6 +10,9 @@ export interface PkcePair {
 
 /** RFC 7636 section 4.1: 43-128 characters of the unreserved set. */
 export const CODE_VERIFIER_PATTERN = /^[A-Za-z0-9\-._~]{43,128}$/;
+/** What is wrong with a verifier or challenge outside that set, and with any other method. */
+export const UNRESERVED_MESSAGE = "must be 43-128 characters of A-Z a-z 0-9 - . _ ~ (RFC 7636)";
+export const METHOD_MESSAGE = 'must be "S256" or "plain"';
 
 export function isCodeVerifier(value: unknown): value is string {
   return typeof value === "string" && CODE_VERIFIER_PATTERN.test(value);
@@ -20,7 +23,7 @@ function subtleCrypto(): SubtleCrypto {
   if (!subtle) {
     throw new OpenRouterAuthError(
       "unsupported",
-      "WebCrypto (crypto.subtle) is not available here; PKCE needs a secure context (https or localhost).",
+      "PKCE needs WebCrypto (crypto.subtle), only available in a secure context (https or localhost).",
     );
   }
   return subtle;
@@ -44,13 +47,11 @@ export function createCodeVerifier(): string {
  */
 export async function createCodeChallenge(verifier: string, method: CodeChallengeMethod = "S256"): Promise<string> {
   if (!isCodeVerifier(verifier)) {
-    throw invalidRequest([
-      { path: ["codeVerifier"], message: "must be 43-128 characters of A-Z, a-z, 0-9, '-', '.', '_' or '~' (RFC 7636)" },
-    ]);
+    throw invalidRequest([{ path: ["codeVerifier"], message: UNRESERVED_MESSAGE }]);
   }
   if (method === "plain") return verifier;
   if (method !== "S256") {
-    throw invalidRequest([{ path: ["codeChallengeMethod"], message: 'must be "S256" or "plain"' }]);
+    throw invalidRequest([{ path: ["codeChallengeMethod"], message: METHOD_MESSAGE }]);
   }
   const digest = await subtleCrypto().digest("SHA-256", new TextEncoder().encode(verifier));
   return base64url(new Uint8Array(digest));

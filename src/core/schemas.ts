@@ -1,7 +1,7 @@
 import * as z from "zod/mini";
 import { checkCallbackUrl } from "./callback-url.js";
 import { invalidRequest, OpenRouterAuthError, type OpenRouterAuthIssue } from "./errors.js";
-import { CODE_VERIFIER_PATTERN } from "./pkce.js";
+import { CODE_VERIFIER_PATTERN, METHOD_MESSAGE, UNRESERVED_MESSAGE, type CodeChallengeMethod } from "./pkce.js";
 
 // Custom checks instead of zod's built-in string formats: each built-in costs
 // users hundreds of bytes, a `refine` about 75 (see ../../shared/toolchain.md).
@@ -15,15 +15,12 @@ const ISO_UTC_WITH_SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$
 /** Largest credit limit we pass on: anything above is a mistake, not a budget. */
 export const MAX_LIMIT = 1_000_000_000;
 
-/** One of `values`, as one custom check: `z.enum` costs users ~250 bytes more (min+gz). */
-function oneOf<const T extends string>(values: readonly T[]) {
-  return z.custom<T>((v) => values.includes(v as T), `must be one of ${values.map((v) => JSON.stringify(v)).join(", ")}`);
-}
 /** A string or null, as one custom check (no `z.nullable`). */
 export const nullableString = z.custom<string | null>((v) => v === null || typeof v === "string", "must be a string or null");
 
-const codeChallengeMethod = oneOf(["S256", "plain"]);
-const unreserved = z.string().check(z.refine((v) => CODE_VERIFIER_PATTERN.test(v), "must be 43-128 characters of A-Z a-z 0-9 - . _ ~ (RFC 7636)"));
+export const codeChallengeMethodSchema = z.custom<CodeChallengeMethod>((v) => v === "S256" || v === "plain", METHOD_MESSAGE);
+/** A PKCE verifier or challenge. */
+export const unreservedSchema = z.string().check(z.refine((v) => CODE_VERIFIER_PATTERN.test(v), UNRESERVED_MESSAGE));
 
 export const callbackUrlSchema = z.string().check(
   z.superRefine((value, ctx) => {
@@ -54,21 +51,24 @@ const expiresAt = z.custom<Date | string | null>(
   },
 );
 
+export const keyLabelSchema = z.string().check(
+  z.refine((v) => v.trim().length > 0 && v.length <= 100 && !CONTROL_CHARACTERS.test(v), "must be 1-100 characters without control characters"),
+);
+
 /** The body of `POST /auth/keys/code`, with the official SDK's camelCase names. */
 export const createAuthKeysCodeRequestSchema = z.strictObject({
   callbackUrl: callbackUrlSchema,
-  codeChallenge: z.optional(unreserved),
-  codeChallengeMethod: z.optional(codeChallengeMethod),
+  codeChallenge: z.optional(unreservedSchema),
+  codeChallengeMethod: z.optional(codeChallengeMethodSchema),
   limit: z.optional(
     z.number().check(z.refine((n) => n >= 0 && n <= MAX_LIMIT, `must be between 0 and ${MAX_LIMIT}`)),
   ),
   expiresAt: z.optional(expiresAt),
-  keyLabel: z.optional(
-    z.string().check(
-      z.refine((v) => v.trim().length > 0 && v.length <= 100 && !CONTROL_CHARACTERS.test(v), "must be 1-100 characters without control characters"),
-    ),
+  keyLabel: z.optional(keyLabelSchema),
+  // One custom check: \`z.enum\` costs users ~250 bytes more (min+gz).
+  usageLimitType: z.optional(
+    z.custom<"daily" | "weekly" | "monthly">((v) => v === "daily" || v === "weekly" || v === "monthly", 'must be one of "daily", "weekly", "monthly"'),
   ),
-  usageLimitType: z.optional(oneOf(["daily", "weekly", "monthly"])),
   workspaceId: z.optional(z.string().check(z.refine((v) => UUID.test(v), "must be a UUID"))),
 });
 export type CreateAuthKeysCodeRequest = z.infer<typeof createAuthKeysCodeRequestSchema>;
@@ -83,8 +83,8 @@ export const exchangeAuthCodeRequestSchema = z.strictObject({
   code: z.string().check(
     z.refine((v) => v.length > 0 && v.length <= 512 && !WHITESPACE_OR_CONTROL.test(v), "must be 1-512 characters without whitespace"),
   ),
-  codeVerifier: z.optional(unreserved),
-  codeChallengeMethod: z.optional(codeChallengeMethod),
+  codeVerifier: z.optional(unreservedSchema),
+  codeChallengeMethod: z.optional(codeChallengeMethodSchema),
 });
 export type ExchangeAuthCodeRequest = z.infer<typeof exchangeAuthCodeRequestSchema>;
 
@@ -166,19 +166,7 @@ export function toWireTimestamp(value: Date | string | null): string | null {
   return value instanceof Date ? value.toISOString() : value;
 }
 
-/** The exact JSON OpenRouter and its SDK use for `POST /auth/keys/code`: snake_case, no extra keys. */
-export function toCreateAuthKeysCodeWireBody(request: CreateAuthKeysCodeRequest): Record<string, unknown> {
-  const body: Record<string, unknown> = { callback_url: request.callbackUrl };
-  if (request.codeChallenge !== undefined) body.code_challenge = request.codeChallenge;
-  if (request.codeChallengeMethod !== undefined) body.code_challenge_method = request.codeChallengeMethod;
-  if (request.limit !== undefined) body.limit = request.limit;
-  if (request.expiresAt !== undefined) body.expires_at = toWireTimestamp(request.expiresAt);
-  if (request.keyLabel !== undefined) body.key_label = request.keyLabel;
-  if (request.usageLimitType !== undefined) body.usage_limit_type = request.usageLimitType;
-  if (request.workspaceId !== undefined) body.workspace_id = request.workspaceId;
-  return body;
-}
-
+/** The wire (snake_case) name of each request field, in the order the SDK sends them. */
 const WIRE_TO_CAMEL: Record<string, keyof CreateAuthKeysCodeRequest> = {
   callback_url: "callbackUrl",
   code_challenge: "codeChallenge",
@@ -189,6 +177,16 @@ const WIRE_TO_CAMEL: Record<string, keyof CreateAuthKeysCodeRequest> = {
   usage_limit_type: "usageLimitType",
   workspace_id: "workspaceId",
 };
+
+/** The exact JSON OpenRouter and its SDK use for `POST /auth/keys/code`: snake_case, no extra keys. */
+export function toCreateAuthKeysCodeWireBody(request: CreateAuthKeysCodeRequest): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  for (const [wire, name] of Object.entries(WIRE_TO_CAMEL)) {
+    const value = request[name];
+    if (value !== undefined) body[wire] = name === "expiresAt" ? toWireTimestamp(value as Date | string | null) : value;
+  }
+  return body;
+}
 
 /**
  * Reads a snake_case wire body (as a server receives it) with the very schema the

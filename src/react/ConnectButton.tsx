@@ -192,13 +192,9 @@ export const ConnectButton = forwardRef<HTMLButtonElement, ConnectButtonProps>(f
           disabled={disabled}
           onClick={handleClick}
         >
-          {icon === undefined ? (
+          {icon === null ? null : (
             <span className="orc-icon" aria-hidden="true">
-              <OpenRouterIcon />
-            </span>
-          ) : icon === null ? null : (
-            <span className="orc-icon" aria-hidden="true">
-              {icon}
+              {icon === undefined ? <OpenRouterIcon /> : icon}
             </span>
           )}
           <span className="orc-label">{label}</span>

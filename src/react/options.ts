@@ -35,7 +35,7 @@ export function createAuthCodeMutationOptions(client: OpenRouterAuthClient): Cre
 export function exchangeAuthCodeMutationOptions(client: OpenRouterAuthClient): ExchangeAuthCodeMutationOptions {
   return {
     mutationKey: openRouterConnectKeys.exchangeAuthCode(),
-    mutationFn: (request) => exchangeOnce(request.code, () => client.exchangeAuthCode(request)),
+    mutationFn: (request) => exchangeOnce(request.code, () => client.exchangeAuthCode(request), request.codeVerifier),
     retry: false,
   };
 }

@@ -196,15 +196,13 @@ export class ConnectFlow {
     }
     const callbackUrl = options.callbackUrl ?? currentPageUrl() ?? "";
     try {
-      this.#validate(mode, callbackUrl);
+      // A placeholder challenge lets us check every other input before a window opens.
+      this.#url(mode, callbackUrl, "0".repeat(43), attempt.codeChallengeMethod);
     } catch (error) {
       this.#fail(attempt, toOpenRouterAuthError(error));
       return attempt.promise;
     }
-    if (mode === "popup") this.#runPopup(attempt, callbackUrl);
-    else if (mode === "redirect") void this.#runRedirect(attempt, callbackUrl);
-    else if (mode === "paste") void this.#runPaste(attempt);
-    else void this.#runMinted(attempt, callbackUrl);
+    void this.#run(attempt, callbackUrl);
     return attempt.promise;
   };
 
@@ -297,18 +295,15 @@ export class ConnectFlow {
     };
   };
 
-  #validate(mode: ConnectSnapshot["mode"], callbackUrl: string): void {
+  /** The consent page URL of `mode` (none for minted), after validating every input: throws `invalid_request`. */
+  #url(mode: ConnectSnapshot["mode"], callbackUrl: string, codeChallenge: string, codeChallengeMethod: CodeChallengeMethod): string | undefined {
     const options = this.#options;
-    const method = options.codeChallengeMethod ?? "S256";
-    // A placeholder challenge lets us check every other input before a window opens.
-    const probe = "0".repeat(43);
     if (mode === "minted") {
-      parseRequest(createAuthKeysCodeRequestSchema, { ...mintFields(options.mint), callbackUrl, codeChallenge: probe, codeChallengeMethod: method });
-    } else if (mode === "paste") {
-      buildHeadlessAuthorizationUrl({ codeChallenge: probe, codeChallengeMethod: method, keyLabel: options.keyLabel, limit: options.limit, authUrl: options.authUrl });
-    } else {
-      buildAuthorizationUrl({ callbackUrl, codeChallenge: probe, codeChallengeMethod: method, limit: options.limit, authUrl: options.authUrl });
+      parseRequest(createAuthKeysCodeRequestSchema, { ...mintFields(options.mint), callbackUrl, codeChallenge, codeChallengeMethod });
+      return undefined;
     }
+    const common = { codeChallenge, codeChallengeMethod, limit: options.limit, authUrl: options.authUrl };
+    return mode === "paste" ? buildHeadlessAuthorizationUrl({ ...common, keyLabel: options.keyLabel }) : buildAuthorizationUrl({ callbackUrl, ...common });
   }
 
   #begin(mode: ConnectSnapshot["mode"]): Attempt {
@@ -336,53 +331,96 @@ export class ConnectFlow {
     return attempt;
   }
 
-  #runPopup(attempt: Attempt, callbackUrl: string): void {
+  /**
+   * Runs an attempt that passed validation. Everything before the first `await` runs inside
+   * the caller's click, so a popup or tab opens before the browser's user-activation ends.
+   */
+  async #run(attempt: Attempt, callbackUrl: string): Promise<void> {
     const win = browserWindow() as Window;
     const options = this.#options;
-    // The popup gets a copy of this sessionStorage when window.open creates it.
-    savePopupMarker(attempt.id, attempt.deadline);
-    attempt.cleanups.push(() => clearPopupMarker(attempt.id));
-    let popup: Window | null;
-    try {
-      popup = win.open("", POPUP_NAME, options.popupFeatures ?? POPUP_FEATURES);
-    } catch {
-      popup = null;
+    const mode = attempt.mode;
+    let popup: Window | null = null;
+    if (mode === "popup") {
+      // The popup gets a copy of this sessionStorage when window.open creates it.
+      savePopupMarker(attempt.id, attempt.deadline);
+      attempt.cleanups.push(() => clearPopupMarker(attempt.id));
     }
-    if (!popup) {
-      this.#fail(attempt, new OpenRouterAuthError("popup_blocked", "The browser blocked the OpenRouter window."), {
-        fallback: isInIframe() ? "paste" : "redirect",
-      });
-      return;
-    }
-    attempt.popup = popup;
-    try {
-      popup.document.title = "OpenRouter";
-      popup.document.body.textContent = "Opening OpenRouter…";
-    } catch {
-      // a reused popup may already be elsewhere
-    }
-    this.#set({ status: "opening", mode: "popup" });
-    void (async () => {
+    if (mode === "popup" || mode === "paste") {
       try {
-        const pair = await createPkcePair(attempt.codeChallengeMethod);
-        const url = buildAuthorizationUrl({
-          callbackUrl,
-          codeChallenge: pair.codeChallenge,
-          codeChallengeMethod: pair.codeChallengeMethod,
-          limit: options.limit,
-          authUrl: options.authUrl,
-        });
-        if (attempt.done) return;
-        attempt.codeVerifier = pair.codeVerifier;
-        attempt.cleanups.push(listenForCallback(attempt.id, popup, (message) => this.#onCallback(attempt, message)));
-        if (popup.closed) throw new OpenRouterAuthError("popup_closed", "The OpenRouter window was closed.");
-        popup.location.replace(url);
-        this.#set({ status: "awaiting-approval", mode: "popup" });
-        this.#watchPopup(attempt, popup);
-      } catch (error) {
-        this.#fail(attempt, toOpenRouterAuthError(error));
+        popup = (mode === "popup" ? win.open("", POPUP_NAME, options.popupFeatures ?? POPUP_FEATURES) : win.open("", "_blank")) ?? null;
+      } catch {
+        // blocked
       }
-    })();
+      attempt.popup = popup;
+    }
+    if (mode === "popup") {
+      if (!popup) {
+        this.#fail(attempt, new OpenRouterAuthError("popup_blocked", "The browser blocked the OpenRouter window."), {
+          fallback: isInIframe() ? "paste" : "redirect",
+        });
+        return;
+      }
+      try {
+        popup.document.title = "OpenRouter";
+        popup.document.body.textContent = "Opening OpenRouter…";
+      } catch {
+        // a reused popup may already be elsewhere
+      }
+    }
+    this.#set({ status: "opening", mode });
+    try {
+      const pair = await createPkcePair(attempt.codeChallengeMethod);
+      const url = this.#url(mode, callbackUrl, pair.codeChallenge, pair.codeChallengeMethod) as string;
+      if (attempt.done) return;
+      attempt.codeVerifier = pair.codeVerifier;
+      if (mode === "minted") {
+        const { data } = await options.createAuthCode(
+          { ...mintFields(options.mint), callbackUrl, codeChallenge: pair.codeChallenge, codeChallengeMethod: pair.codeChallengeMethod },
+          { signal: attempt.abort.signal },
+        );
+        if (attempt.done) return;
+        attempt.received = true;
+        return await this.#exchange(attempt, data.id);
+      }
+      if (mode === "popup") {
+        attempt.cleanups.push(listenForCallback(attempt.id, popup, (message) => this.#onCallback(attempt, message)));
+        if ((popup as Window).closed) throw new OpenRouterAuthError("popup_closed", "The OpenRouter window was closed.");
+        (popup as Window).location.replace(url);
+      } else if (mode === "redirect") {
+        const saved = saveRedirectAttempt({
+          attemptId: attempt.id,
+          codeVerifier: pair.codeVerifier,
+          codeChallengeMethod: pair.codeChallengeMethod,
+          callbackUrl,
+          expiresAt: attempt.deadline,
+          flowId: options.flowId,
+        });
+        if (!saved) throw new OpenRouterAuthError("unsupported", "This browser blocks sessionStorage, which the redirect flow needs; use the popup.");
+        // Cleanups only run if this page is still alive (timeout, Cancel, back from the
+        // bfcache): then the record must go. A page that left keeps it for the return.
+        attempt.cleanups.push(clearRedirectAttempt);
+        const onPageShow = (event: PageTransitionEvent) => {
+          if (event.persisted) this.#fail(attempt, new OpenRouterAuthError("cancelled", "You came back before approving on OpenRouter."));
+        };
+        win.addEventListener("pageshow", onPageShow);
+        attempt.cleanups.push(() => win.removeEventListener("pageshow", onPageShow));
+      } else if (popup) {
+        try {
+          popup.opener = null; // the consent tab needs no way back to this page
+          popup.location.replace(url);
+        } catch {
+          // the link in `pasteUrl` still works
+        }
+      }
+      this.#set({ status: "awaiting-approval", mode, pasteUrl: mode === "paste" ? url : undefined });
+      if (mode === "popup") this.#watchPopup(attempt, popup as Window);
+      else if (mode === "redirect") {
+        attempt.received = true;
+        win.location.assign(url);
+      }
+    } catch (error) {
+      this.#fail(attempt, toOpenRouterAuthError(error));
+    }
   }
 
   #watchPopup(attempt: Attempt, popup: Window): void {
@@ -428,105 +466,13 @@ export class ConnectFlow {
     else this.#fail(attempt, callbackError(message.error ?? "unknown"));
   }
 
-  async #runRedirect(attempt: Attempt, callbackUrl: string): Promise<void> {
-    const options = this.#options;
-    this.#set({ status: "opening", mode: "redirect" });
-    try {
-      const pair = await createPkcePair(attempt.codeChallengeMethod);
-      const url = buildAuthorizationUrl({
-        callbackUrl,
-        codeChallenge: pair.codeChallenge,
-        codeChallengeMethod: pair.codeChallengeMethod,
-        limit: options.limit,
-        authUrl: options.authUrl,
-      });
-      if (attempt.done) return;
-      const saved = saveRedirectAttempt({
-        attemptId: attempt.id,
-        codeVerifier: pair.codeVerifier,
-        codeChallengeMethod: pair.codeChallengeMethod,
-        callbackUrl,
-        expiresAt: attempt.deadline,
-        flowId: options.flowId,
-      });
-      if (!saved) throw new OpenRouterAuthError("unsupported", "This browser blocks sessionStorage, which the redirect flow needs; use the popup.");
-      // Cleanups only run if this page is still alive (timeout, Cancel, back from the
-      // bfcache): then the record must go. A page that left keeps it for the return.
-      attempt.cleanups.push(clearRedirectAttempt);
-      const win = browserWindow() as Window;
-      const onPageShow = (event: PageTransitionEvent) => {
-        if (event.persisted) this.#fail(attempt, new OpenRouterAuthError("cancelled", "You came back before approving on OpenRouter."));
-      };
-      win.addEventListener("pageshow", onPageShow);
-      attempt.cleanups.push(() => win.removeEventListener("pageshow", onPageShow));
-      this.#set({ status: "awaiting-approval", mode: "redirect" });
-      attempt.received = true;
-      win.location.assign(url);
-    } catch (error) {
-      this.#fail(attempt, toOpenRouterAuthError(error));
-    }
-  }
-
-  async #runPaste(attempt: Attempt): Promise<void> {
-    const options = this.#options;
-    let tab: Window | null;
-    try {
-      tab = browserWindow()?.open("", "_blank") ?? null;
-    } catch {
-      tab = null;
-    }
-    attempt.popup = tab;
-    this.#set({ status: "opening", mode: "paste" });
-    try {
-      const pair = await createPkcePair(attempt.codeChallengeMethod);
-      const url = buildHeadlessAuthorizationUrl({
-        codeChallenge: pair.codeChallenge,
-        codeChallengeMethod: pair.codeChallengeMethod,
-        keyLabel: options.keyLabel,
-        limit: options.limit,
-        authUrl: options.authUrl,
-      });
-      if (attempt.done) return;
-      attempt.codeVerifier = pair.codeVerifier;
-      if (tab) {
-        try {
-          tab.opener = null; // the consent tab needs no way back to this page
-          tab.location.replace(url);
-        } catch {
-          // the link in `pasteUrl` still works
-        }
-      }
-      this.#set({ status: "awaiting-approval", mode: "paste", pasteUrl: url });
-    } catch (error) {
-      this.#fail(attempt, toOpenRouterAuthError(error));
-    }
-  }
-
-  async #runMinted(attempt: Attempt, callbackUrl: string): Promise<void> {
-    const options = this.#options;
-    this.#set({ status: "opening", mode: "minted" });
-    try {
-      const pair = await createPkcePair(attempt.codeChallengeMethod);
-      attempt.codeVerifier = pair.codeVerifier;
-      const { data } = await options.createAuthCode(
-        { ...mintFields(options.mint), callbackUrl, codeChallenge: pair.codeChallenge, codeChallengeMethod: pair.codeChallengeMethod },
-        { signal: attempt.abort.signal },
-      );
-      if (attempt.done) return;
-      attempt.received = true;
-      await this.#exchange(attempt, data.id);
-    } catch (error) {
-      this.#fail(attempt, toOpenRouterAuthError(error));
-    }
-  }
-
   async #exchange(attempt: Attempt, code: string): Promise<void> {
     if (attempt.done) return;
     this.#set({ status: "exchanging", mode: attempt.mode });
     const request: ExchangeAuthCodeRequest = { code, codeChallengeMethod: attempt.codeChallengeMethod };
     if (attempt.codeVerifier) request.codeVerifier = attempt.codeVerifier;
     try {
-      const result = await exchangeOnce(code, () => this.#options.exchangeAuthCode(request, { signal: attempt.abort.signal }));
+      const result = await exchangeOnce(code, () => this.#options.exchangeAuthCode(request, { signal: attempt.abort.signal }), attempt.codeVerifier);
       if (attempt.done) return;
       this.#finish(attempt, result);
       this.#set({ status: "connected", result, mode: attempt.mode });
