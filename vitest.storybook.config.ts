@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { storybookTest } from "@storybook/addon-vitest/vitest-plugin";
 import { playwright } from "@vitest/browser-playwright";
 import { defineConfig } from "vitest/config";
+import { chromiumLaunchOptions } from "./scripts/chromium.mjs";
 
 export default defineConfig({
   plugins: [storybookTest({ configDir: fileURLToPath(new URL("./.storybook", import.meta.url)) })],
@@ -17,20 +18,8 @@ export default defineConfig({
       enabled: true,
       headless: true,
       provider: playwright({
-        launchOptions: {
-          // Debian's Chromium by default; point CHROMIUM_PATH at Playwright's own build to use that.
-          executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-          args: [
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-          ],
-        },
+        // Debian's Chromium by default; point CHROMIUM_PATH at Playwright's own build to use that.
+        launchOptions: chromiumLaunchOptions(),
       }),
       instances: [{ browser: "chromium" }],
     },

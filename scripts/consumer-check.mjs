@@ -24,13 +24,12 @@ import { tmpdir } from "node:os";
 import { dirname, extname, join, normalize, relative, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import pw from "playwright-core";
+import { chromiumLaunchOptions } from "./chromium.mjs";
 import ts from "typescript";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const FIXTURE = join(ROOT, "scripts", "consumer");
 const ENTRIES = [".", "./core", "./server", "./emulator", "./testing"];
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
 const argv = process.argv.slice(2);
 const KEEP = argv.includes("--keep");
@@ -165,7 +164,7 @@ async function popupFlowInChromium(project) {
   const { startOpenRouterEmulator } = await import(pathToFileURL(require.resolve("openrouter-connect/emulator")).href);
   const emulator = await startOpenRouterEmulator({ port: 0 });
   const site = await serveStatic(join(project, "dist"), `window.__CONSUMER__ = ${JSON.stringify({ authUrl: emulator.authUrl, baseUrl: emulator.apiBaseUrl })};\n`);
-  const browser = await pw.chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  const browser = await pw.chromium.launch({ ...chromiumLaunchOptions(), headless: true });
   try {
     const page = await (await browser.newContext()).newPage();
     const pageErrors = [];

@@ -4,22 +4,13 @@
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import pw from "playwright-core";
+import { chromiumLaunchOptions } from "./chromium.mjs";
 import { startDemoServer } from "./demo-server.js";
 
 const OUT = fileURLToPath(new URL("../docs/demo.png", import.meta.url));
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 const demo = await startDemoServer({ port: 0, emulatorPort: 0 });
-const browser = await pw.chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ARGS });
+const browser = await pw.chromium.launch(chromiumLaunchOptions());
 try {
   const context = await browser.newContext({ viewport: { width: 1000, height: 800 }, deviceScaleFactor: 1, colorScheme: "light", locale: "en-US" });
   const page = await context.newPage();

@@ -1,20 +1,10 @@
 import { defineConfig } from "@playwright/test";
+import { chromiumLaunchOptions } from "../../scripts/chromium.mjs";
 
 // Browser tests of the connect flows: Debian's Chromium (or CHROMIUM_PATH) drives the built
 // demo (demo/dist, built by global-setup.ts) against the local OpenRouter emulator, both started
 // in the worker (fixtures.ts) so each test reads the emulator's events and sets its faults.
 //   npx playwright test -c test/e2e/playwright.config.ts
-export const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-
 export default defineConfig({
   testDir: ".",
   testMatch: "**/*.spec.ts",
@@ -32,10 +22,7 @@ export default defineConfig({
     browserName: "chromium",
     headless: true,
     viewport: { width: 1000, height: 900 },
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: CHROMIUM_ARGS,
-    },
+    launchOptions: chromiumLaunchOptions(),
     // Traces double the run time; E2E_TRACE=1 keeps them for failed tests.
     trace: process.env.E2E_TRACE === "1" ? "retain-on-failure" : "off",
   },
