@@ -1,0 +1,358 @@
+// Helpers of faults.spec.ts, beyond.spec.ts and secrets.spec.ts (fixtures.ts belongs to the demo's
+// flow tests; everything extra lives here).
+//
+// - `harness`: a tiny page of our own on the demo server's origin, its scripts swapped in by a
+//   Playwright route (no server change): ConnectButtons with the props a test needs and the demo
+//   does not expose (timeoutMs, mint, persist + showBalance, ...), bundled once per worker from
+//   src/ with Vite.
+// - `clocked`: a second emulator whose clock a test moves forward (real code expiry).
+// - storage dumps, the emulator's exchange requests, PKCE verifiers seen by the page.
+import { createHash, randomBytes } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import type { BrowserContext, Locator, Page, Request } from "@playwright/test";
+import { startOpenRouterEmulator, type RunningOpenRouterEmulator } from "../../src/emulator/index.js";
+import { expect, expectLogEndsWith, section, test as base, type Flow } from "./fixtures.js";
+
+export const HARNESS_PATH = "/__e2e__/harness";
+const REPO = fileURLToPath(new URL("../../", import.meta.url));
+
+/** One ConnectButton of the harness page, in a section `${flow}-section` like the demo's. */
+export interface HarnessButton {
+  flow: Flow;
+  /** The button's label (its accessible name); default "Connect OpenRouter". */
+  label?: string;
+  /** ConnectButton props (JSON): mode, limit, mint, timeoutMs, persist, showBalance, keyLabel, ... */
+  props?: Record<string, unknown>;
+}
+
+export interface HarnessConfig {
+  authUrl: string;
+  baseUrl: string;
+  /** The app's mint route (a path on the demo server, e.g. "/api/mint"). */
+  mintUrl?: string;
+  /** Per-request deadline of the client (the provider does not take one: a client is passed). */
+  clientTimeoutMs?: number;
+  buttons: HarnessButton[];
+}
+
+export interface ClockedEmulator {
+  emulator: RunningOpenRouterEmulator;
+  /** Moves the emulator's clock forward (the browser's clock is untouched). */
+  advance(ms: number): void;
+}
+
+// The page: like the demo (StrictMode, react-query, provider, useAuthCallback on the callback
+// page), a status log with the demo's structure (so fixtures.statusLog works) and keys masked.
+const HARNESS_ENTRY = `
+import { createElement as h, Fragment, StrictMode, useCallback, useRef, useState } from "react";
+import { createRoot } from "react-dom/client";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { ConnectButton, createOpenRouterAuthClient, OpenRouterAuthProvider, useAuthCallback } from ${JSON.stringify(`${REPO}src/index.ts`)};
+
+const config = window.__E2E_HARNESS__;
+const client = config.clientTimeoutMs
+  ? createOpenRouterAuthClient({ baseUrl: config.baseUrl, mintUrl: config.mintUrl, timeoutMs: config.clientTimeoutMs })
+  : undefined;
+
+function mask(key) {
+  const prefix = /^sk-or-v\\d+-/.exec(key)?.[0] ?? "";
+  const rest = key.slice(prefix.length);
+  return prefix + rest.slice(0, 4) + "\\u2026" + rest.slice(-4);
+}
+
+function App() {
+  const [entries, setEntries] = useState([]);
+  const [keys, setKeys] = useState({});
+  const next = useRef(0);
+  const { relayed } = useAuthCallback();
+  const log = useCallback((flow, text) => setEntries((list) => [{ id: next.current++, flow, text }, ...list]), []);
+  if (relayed) return h("main", null, h("h1", null, "Approved"));
+  return h(
+    Fragment,
+    null,
+    h("h1", null, "openrouter-connect e2e harness"),
+    config.buttons.map((button) =>
+      h(
+        "section",
+        { key: button.flow, "data-testid": button.flow + "-section" },
+        h(
+          ConnectButton,
+          {
+            ...button.props,
+            onKey: (result) => setKeys((all) => ({ ...all, [button.flow]: result })),
+            onStatusChange: (status) => log(button.flow, status),
+            onError: (error) => log(button.flow, "error: " + error.code),
+          },
+          button.label ?? "Connect OpenRouter",
+        ),
+        h("p", { "data-testid": button.flow + "-key" }, keys[button.flow] ? mask(keys[button.flow].key) : "No key yet."),
+      ),
+    ),
+    h("ol", { "data-testid": "status-log" }, entries.map((entry) => h("li", { key: entry.id, "data-flow": entry.flow }, h("span", { className: "text" }, entry.text)))),
+  );
+}
+
+createRoot(document.getElementById("root")).render(
+  h(StrictMode, null,
+    h(QueryClientProvider, { client: new QueryClient() },
+      h(OpenRouterAuthProvider, { client, authUrl: config.authUrl, baseUrl: config.baseUrl, mintUrl: config.mintUrl, appTitle: "openrouter-connect e2e harness" }, h(App)))),
+);
+`;
+
+/** Bundles the harness page (React, react-query and the library from src/), in memory. */
+async function buildHarness(): Promise<string> {
+  const [{ build }, { default: react }] = await Promise.all([import("vite"), import("@vitejs/plugin-react")]);
+  const id = "e2e-harness-entry";
+  const resolved = `\0${id}`;
+  const result = await build({
+    configFile: false,
+    root: REPO,
+    logLevel: "warn",
+    mode: "production",
+    plugins: [
+      react(),
+      {
+        name: "e2e-harness-entry",
+        resolveId: (source: string) => (source === id ? resolved : undefined),
+        load: (source: string) => (source === resolved ? HARNESS_ENTRY : undefined),
+      },
+    ],
+    build: { write: false, minify: false, sourcemap: false, reportCompressedSize: false, rollupOptions: { input: id } },
+  });
+  const outputs = Array.isArray(result) ? result : [result];
+  const chunks = outputs.flatMap((output) => ("output" in output ? output.output : [])).filter((item) => item.type === "chunk");
+  if (chunks.length !== 1 || chunks[0]?.type !== "chunk") throw new Error(`the harness should bundle into one chunk, got ${chunks.length}`);
+  return chunks[0].code;
+}
+
+interface SupportTestFixtures {
+  /** Serves the harness with `config` on the demo's origin (all pages of the context) and returns its URL. */
+  harness: (config: HarnessConfig) => Promise<string>;
+  clocked: ClockedEmulator;
+}
+
+interface SupportWorkerFixtures {
+  harnessBundle: string;
+  clockedWorker: { emulator: RunningOpenRouterEmulator; offset: { ms: number } };
+}
+
+export const test = base.extend<SupportTestFixtures, SupportWorkerFixtures>({
+  harnessBundle: [
+    // eslint-disable-next-line no-empty-pattern
+    async ({}, provide) => {
+      await provide(await buildHarness());
+    },
+    { scope: "worker", timeout: 60_000 },
+  ],
+  clockedWorker: [
+    // eslint-disable-next-line no-empty-pattern
+    async ({}, provide) => {
+      const offset = { ms: 0 };
+      const emulator = await startOpenRouterEmulator({ port: 0, now: () => Date.now() + offset.ms });
+      await provide({ emulator, offset });
+      await emulator.close();
+    },
+    { scope: "worker" },
+  ],
+  clocked: async ({ clockedWorker }, provide) => {
+    clockedWorker.offset.ms = 0;
+    clockedWorker.emulator.reset();
+    await provide({
+      emulator: clockedWorker.emulator,
+      advance: (ms) => {
+        clockedWorker.offset.ms += ms;
+      },
+    });
+  },
+  harness: async ({ context, demo, harnessBundle }, provide) => {
+    const origin = new URL(demo.url).origin;
+    await provide(async (config) => {
+      // The document itself comes from the demo server (any unknown path gets its index.html), so
+      // Chromium counts the page as loopback and lets it call the emulator on 127.0.0.1 (a page a
+      // route fulfills would be "public" and Local Network Access would block those calls). Only
+      // its scripts are swapped: the config, the entry (Vite names it after index.html) and any
+      // other chunk of the demo (emptied, should the demo ever be split).
+      await context.route(
+        (url) => url.origin === origin && (url.pathname === "/demo-config.js" || /^\/assets\/[^/]+\.js$/.test(url.pathname)),
+        (route) => {
+          let frameUrl: string;
+          try {
+            frameUrl = route.request().frame().url();
+          } catch {
+            return route.fallback();
+          }
+          if (!frameUrl.startsWith(origin) || new URL(frameUrl).pathname !== HARNESS_PATH) return route.fallback();
+          const path = new URL(route.request().url()).pathname;
+          const body =
+            path === "/demo-config.js"
+              ? `window.__E2E_HARNESS__ = ${JSON.stringify(config)};\n`
+              : /^\/assets\/index-[^/]+\.js$/.test(path)
+                ? harnessBundle
+                : "export {};\n";
+          return route.fulfill({ status: 200, headers: { "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "no-store" }, body });
+        },
+      );
+      return `${origin}${HARNESS_PATH}`;
+    });
+  },
+});
+
+export { expect };
+
+// ---------------------------------------------------------------- emulator
+
+/** The exchange requests (`POST /api/v1/auth/keys`) that reached the emulator, faults included. */
+export function exchangePosts(emulator: RunningOpenRouterEmulator) {
+  return emulator.app.requests().filter((r) => r.route === "exchange" && r.method === "POST");
+}
+
+/**
+ * The exchange requests the browser sends (`POST .../auth/keys`), from every page of `page`'s
+ * context: what the library asked for. Chromium's own resend of a POST whose connection died
+ * reaches the emulator (exchangePosts) but is not a request of the page's.
+ */
+export function watchExchangeRequests(page: Page, emulator: RunningOpenRouterEmulator): () => Request[] {
+  const sent: Request[] = [];
+  const url = `${emulator.apiBaseUrl}/auth/keys`;
+  page.context().on("request", (request) => {
+    if (request.method() === "POST" && request.url() === url) sent.push(request);
+  });
+  return () => [...sent];
+}
+
+/** The emulator's exchange events for `code`. */
+export function exchangesOf(emulator: RunningOpenRouterEmulator, code: string) {
+  return emulator.exchanges().filter((e) => e.code === code);
+}
+
+/** The latest code the emulator issued. */
+export function lastCode(emulator: RunningOpenRouterEmulator): string {
+  const code = emulator.codesIssued().at(-1)?.code;
+  if (!code) throw new Error("the emulator issued no code");
+  return code;
+}
+
+export function s256(verifier: string): string {
+  return createHash("sha256").update(verifier, "ascii").digest("base64url");
+}
+
+/** A real code of another attempt: minted straight at the emulator with its dev key (Node side). */
+export async function mintForeignCode(emulator: RunningOpenRouterEmulator, callbackUrl: string): Promise<string> {
+  const verifier = randomBytes(32).toString("base64url");
+  const response = await fetch(`${emulator.apiBaseUrl}/auth/keys/code`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Authorization: `Bearer ${emulator.apiKey}` },
+    body: JSON.stringify({ callback_url: callbackUrl, code_challenge: s256(verifier), code_challenge_method: "S256" }),
+  });
+  expect(response.status).toBe(200);
+  const body = (await response.json()) as { data: { id: string } };
+  return body.data.id;
+}
+
+// ---------------------------------------------------------------- pages
+
+export type StorageEntry = { area: "session" | "local"; name: string; value: string };
+
+/** Every entry of both storages of `page`'s origin. */
+export async function dumpStorage(page: Page): Promise<StorageEntry[]> {
+  return page.evaluate(() => {
+    const entries: Array<{ area: "session" | "local"; name: string; value: string }> = [];
+    for (const [area, storage] of [
+      ["session", window.sessionStorage],
+      ["local", window.localStorage],
+    ] as const) {
+      for (let i = 0; i < storage.length; i++) {
+        const name = storage.key(i) as string;
+        entries.push({ area, name, value: storage.getItem(name) ?? "" });
+      }
+    }
+    return entries;
+  });
+}
+
+/**
+ * No flow record and nothing verifier-shaped in either storage: stricter than
+ * fixtures.expectNoSecretsInStorage (which knows only the verifiers of codes the emulator issued),
+ * it also catches the verifier of an attempt that never got a code. `allow` names records to keep.
+ */
+export async function expectNoAttemptLeft(page: Page, { allow = [] as string[] } = {}): Promise<void> {
+  const dump = await dumpStorage(page);
+  const context = JSON.stringify(dump);
+  for (const entry of dump) {
+    if (allow.includes(entry.name)) continue;
+    expect(entry.name, `${entry.area}Storage keeps a flow record: ${context}`).not.toMatch(/^openrouter-connect:(redirect|popup)/);
+    expect(`${entry.name}=${entry.value}`, `${entry.area}Storage holds something verifier-shaped: ${context}`).not.toMatch(/[A-Za-z0-9._~-]{43,}/);
+  }
+}
+
+/** The ConnectButton of `flow` is ready for a new attempt: enabled, not busy, no Cancel. */
+export async function expectReady(page: Page, flow: Flow, name: string | RegExp): Promise<Locator> {
+  const button = section(page, flow).getByRole("button", { name });
+  await expect(button).toBeEnabled();
+  await expect(button).toHaveAttribute("aria-busy", "false");
+  await expect(section(page, flow).getByRole("button", { name: "Cancel" })).toHaveCount(0);
+  return button;
+}
+
+/** The button's role=status live region (the ConnectButton's own, not the copy button's). */
+export function statusRegion(page: Page, flow: Flow): Locator {
+  return section(page, flow).locator(".orc-status[role=status]");
+}
+
+/** Clicks `button` and returns the popup (or tab) it opens, once its page has loaded. */
+export async function clickForPopup(page: Page, button: Locator): Promise<Page> {
+  const popupPromise = page.waitForEvent("popup");
+  await button.click();
+  const popup = await popupPromise;
+  await popup.waitForLoadState("domcontentloaded");
+  return popup;
+}
+
+/**
+ * Clicks Approve or Deny on the consent page in a popup. The flow closes the popup soon after
+ * (fastest on Deny): should it be gone before Playwright reports the click done, the click did
+ * its work and that is no failure of the test.
+ */
+export async function decideInPopup(popup: Page, decision: "Approve" | "Deny"): Promise<void> {
+  await popup
+    .getByRole("button", { name: decision })
+    .click()
+    .catch((error: unknown) => {
+      if (!popup.isClosed()) throw error;
+    });
+}
+
+/** Approves on the emulator's consent page in `popup` and waits for the flow of `flow` to connect. */
+export async function approveAndConnect(page: Page, popup: Page, flow: Flow): Promise<void> {
+  await decideInPopup(popup, "Approve");
+  await expectLogEndsWith(page, flow, ["exchanging", "connected"]);
+}
+
+/**
+ * Records every ASCII string the page hashes with SHA-256 that looks like a PKCE verifier
+ * (RFC 7636 charset, 43-128 chars): the verifiers of all attempts, including ones that never
+ * reach an exchange. Install before the pages load.
+ */
+export async function captureVerifiers(context: BrowserContext): Promise<string[]> {
+  const seen: string[] = [];
+  await context.exposeBinding("__e2eVerifierSeen", (_source, value: unknown) => {
+    if (typeof value === "string" && !seen.includes(value)) seen.push(value);
+  });
+  await context.addInitScript(() => {
+    const subtle = globalThis.crypto?.subtle;
+    if (!subtle) return;
+    const digest = subtle.digest.bind(subtle);
+    subtle.digest = (algorithm: AlgorithmIdentifier, data: BufferSource) => {
+      try {
+        const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+        const text = new TextDecoder().decode(bytes);
+        const report = (window as unknown as { __e2eVerifierSeen?: (value: string) => Promise<void> }).__e2eVerifierSeen;
+        if (/^[A-Za-z0-9._~-]{43,128}$/.test(text)) void report?.(text);
+      } catch {
+        // not text: not a verifier
+      }
+      return digest(algorithm, data);
+    };
+  });
+  return seen;
+}
