@@ -10,7 +10,7 @@ export interface OpenRouterAuthConfig {
   authUrl: string;
 }
 
-export interface OpenRouterAuthProviderProps extends Omit<OpenRouterAuthClientOptions, "headers" | "timeoutMs"> {
+export interface OpenRouterAuthProviderProps extends Omit<OpenRouterAuthClientOptions, "headers"> {
   /** The consent page; default `https://openrouter.ai/auth` (the emulator's `/auth` in tests). */
   authUrl?: string;
   /** A ready client; when given, the client options above are ignored. */
@@ -37,14 +37,15 @@ export function OpenRouterAuthProvider({
   appUrl,
   appTitle,
   appCategories,
+  timeoutMs,
 }: OpenRouterAuthProviderProps) {
   const categories = typeof appCategories === "string" ? appCategories : appCategories?.join(",");
   const value = useMemo<OpenRouterAuthConfig>(
     () => ({
-      client: client ?? createOpenRouterAuthClient({ baseUrl, mintUrl, apiKey, fetch, appUrl, appTitle, appCategories: categories }),
+      client: client ?? createOpenRouterAuthClient({ baseUrl, mintUrl, apiKey, fetch, appUrl, appTitle, appCategories: categories, timeoutMs }),
       authUrl: authUrl ?? DEFAULT_AUTH_URL,
     }),
-    [client, authUrl, baseUrl, mintUrl, apiKey, fetch, appUrl, appTitle, categories],
+    [client, authUrl, baseUrl, mintUrl, apiKey, fetch, appUrl, appTitle, categories, timeoutMs],
   );
   return <OpenRouterAuthContext.Provider value={value}>{children}</OpenRouterAuthContext.Provider>;
 }
