@@ -272,7 +272,9 @@ async function main() {
   const base = mkdtempSync(join(tmpdir(), "openrouter-connect-consumer-"));
   let ok = false;
   try {
-    const packed = JSON.parse(await run("npm", ["pack", "--json", "--pack-destination", base, "--loglevel=error"], { cwd: ROOT }));
+    // `prepare` (the build) prints to stdout before npm's JSON: read from the JSON's first line on.
+    const output = await run("npm", ["pack", "--json", "--pack-destination", base, "--loglevel=error"], { cwd: ROOT });
+    const packed = JSON.parse(output.slice(Math.max(0, output.search(/^\[/m))));
     const tarball = join(base, packed[0].filename);
     const files = packed[0].files.map((f) => f.path);
     const missing = ENTRIES.flatMap((entry) => Object.values(devPkg.exports[entry] ?? {})).map((p) => p.replace(/^\.\//, "")).filter((p) => !files.includes(p));
