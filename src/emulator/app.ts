@@ -68,12 +68,8 @@ export interface RequestEvent {
   route: EmulatorRoute | null;
 }
 
-export interface CodeIssuedEvent {
-  type: "code_issued";
-  at: number;
-  code: string;
-  /** `consent`: approved on the consent page (headless when `callbackUrl` is null); `minted`: the API. */
-  source: "consent" | "minted";
+/** What a code was issued for: its PKCE challenge and the key's spend controls. */
+export interface EmulatorGrant {
   callbackUrl: string | null;
   codeChallenge: string | null;
   codeChallengeMethod: CodeChallengeMethod | null;
@@ -82,6 +78,14 @@ export interface CodeIssuedEvent {
   usageLimitType: UsageLimitType | null;
   expiresAt: string | null;
   workspaceId: string | null;
+}
+
+export interface CodeIssuedEvent extends EmulatorGrant {
+  type: "code_issued";
+  at: number;
+  code: string;
+  /** `consent`: approved on the consent page (headless when `callbackUrl` is null); `minted`: the API. */
+  source: "consent" | "minted";
 }
 
 export interface ConsentDeniedEvent {
@@ -150,20 +154,51 @@ export interface OpenRouterEmulatorApp {
   readonly faults: EmulatorFaults;
 }
 
-interface Grant {
-  callbackUrl: string | null;
-  codeChallenge: string | null;
-  codeChallengeMethod: CodeChallengeMethod | null;
-  limit: number | null;
-  keyLabel: string | null;
-  usageLimitType: UsageLimitType | null;
-  expiresAt: string | null;
-  workspaceId: string | null;
-}
+type Grant = EmulatorGrant;
 
 interface IssuedCode extends Grant {
   source: "consent" | "minted";
   issuedAt: number;
+}
+
+/** An emulator mounted at `url` (a server's origin, or an msw base URL), with shortcuts to its app. */
+export interface MountedOpenRouterEmulator {
+  /** e.g. `http://127.0.0.1:8787` or `https://openrouter.ai`, without a trailing slash. */
+  readonly url: string;
+  /** `${url}/auth`: the consent page, the provider's `authUrl`. */
+  readonly authUrl: string;
+  /** `${url}/api/v1`: the client's `baseUrl`. */
+  readonly apiBaseUrl: string;
+  /** The bearer key `POST /api/v1/auth/keys/code` accepts (not a secret). */
+  readonly apiKey: string;
+  /** The emulator itself: `handle(request)`, events, faults, `reset()`. */
+  readonly app: OpenRouterEmulatorApp;
+  /** Everything recorded so far, oldest first. */
+  readonly events: readonly EmulatorEvent[];
+  readonly faults: EmulatorFaults;
+  exchanges(): ExchangeEvent[];
+  codesIssued(): CodeIssuedEvent[];
+  /** Forgets all codes, keys, events and faults. */
+  reset(): void;
+}
+
+/** The URLs and shortcuts of `app` mounted at `url`, plus whatever `extra` the host adds. */
+export function mountEmulator<T extends object>(app: OpenRouterEmulatorApp, url: string, extra: T): MountedOpenRouterEmulator & T {
+  return {
+    url,
+    authUrl: `${url}/auth`,
+    apiBaseUrl: `${url}/api/v1`,
+    apiKey: app.apiKey,
+    app,
+    get events() {
+      return app.events;
+    },
+    faults: app.faults,
+    exchanges: () => app.exchanges(),
+    codesIssued: () => app.codesIssued(),
+    reset: () => app.reset(),
+    ...extra,
+  };
 }
 
 interface IssuedKey {

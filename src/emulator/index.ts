@@ -1,16 +1,18 @@
 // openrouter-connect/emulator: a local OpenRouter for tests, demos and development.
 // `createOpenRouterEmulatorApp` is platform-neutral (fetch Request -> Response, e.g. inside msw);
 // `startOpenRouterEmulator` serves it over node:http.
-export { createOpenRouterEmulatorApp, EMULATOR_DEV_API_KEY, DEFAULT_CODE_TTL_MS, DEFAULT_MAX_RECORDS } from "./app.js";
+export { createOpenRouterEmulatorApp, mountEmulator, EMULATOR_DEV_API_KEY, DEFAULT_CODE_TTL_MS, DEFAULT_MAX_RECORDS } from "./app.js";
 export type {
   CodeIssuedEvent,
   ConsentDeniedEvent,
   EmulatorEvent,
   EmulatorFaults,
+  EmulatorGrant,
   EmulatorRoute,
   ExchangeEvent,
   ExchangeOutcome,
   FaultEvent,
+  MountedOpenRouterEmulator,
   OpenRouterEmulatorApp,
   OpenRouterEmulatorOptions,
   RequestEvent,

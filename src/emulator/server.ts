@@ -5,10 +5,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import {
   createOpenRouterEmulatorApp,
-  type CodeIssuedEvent,
-  type EmulatorEvent,
-  type EmulatorFaults,
-  type ExchangeEvent,
+  mountEmulator,
+  type MountedOpenRouterEmulator,
   type OpenRouterEmulatorApp,
   type OpenRouterEmulatorOptions,
 } from "./app.js";
@@ -23,21 +21,7 @@ export interface StartOpenRouterEmulatorOptions extends OpenRouterEmulatorOption
   host?: string;
 }
 
-export interface RunningOpenRouterEmulator {
-  /** e.g. `http://127.0.0.1:8787` */
-  readonly url: string;
-  /** The consent page, `${url}/auth`: the client's `authUrl`. */
-  readonly authUrl: string;
-  /** `${url}/api/v1`: the client's `baseUrl`. */
-  readonly apiBaseUrl: string;
-  /** The bearer key `POST /api/v1/auth/keys/code` accepts. */
-  readonly apiKey: string;
-  readonly app: OpenRouterEmulatorApp;
-  readonly events: readonly EmulatorEvent[];
-  readonly faults: EmulatorFaults;
-  exchanges(): ExchangeEvent[];
-  codesIssued(): CodeIssuedEvent[];
-  reset(): void;
+export interface RunningOpenRouterEmulator extends MountedOpenRouterEmulator {
   /** Stops listening and closes every connection, keep-alive ones included. */
   close(): Promise<void>;
 }
@@ -154,25 +138,14 @@ export async function startOpenRouterEmulator(options: StartOpenRouterEmulatorOp
   origin = `http://${hostname}:${address.port}`;
 
   let closing: Promise<void> | undefined;
-  return {
-    url: origin,
-    authUrl: `${origin}/auth`,
-    apiBaseUrl: `${origin}/api/v1`,
-    apiKey: app.apiKey,
-    app,
-    get events() {
-      return app.events;
-    },
-    faults: app.faults,
-    exchanges: () => app.exchanges(),
-    codesIssued: () => app.codesIssued(),
-    reset: () => app.reset(),
-    close() {
+  const running = mountEmulator(app, origin, {
+    close(): Promise<void> {
       closing ??= new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       });
       return closing;
     },
-  };
+  });
+  return running;
 }

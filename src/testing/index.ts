@@ -6,11 +6,8 @@
 import { http, type HttpHandler } from "msw";
 import {
   createOpenRouterEmulatorApp,
-  type CodeIssuedEvent,
-  type EmulatorEvent,
-  type EmulatorFaults,
-  type ExchangeEvent,
-  type OpenRouterEmulatorApp,
+  mountEmulator,
+  type MountedOpenRouterEmulator,
   type OpenRouterEmulatorOptions,
 } from "../emulator/app.js";
 
@@ -44,26 +41,9 @@ export interface CreateOpenRouterHandlersOptions extends Omit<OpenRouterEmulator
   baseUrl?: string;
 }
 
-export interface OpenRouterHandlers {
+export interface OpenRouterHandlers extends MountedOpenRouterEmulator {
   /** Pass these to `setupServer(...)`, `setupWorker(...)` or `server.use(...)`. */
   readonly handlers: HttpHandler[];
-  /** The base URL, without a trailing slash (e.g. `https://openrouter.ai`). */
-  readonly url: string;
-  /** `${url}/auth`: the consent page, the provider's `authUrl`. */
-  readonly authUrl: string;
-  /** `${url}/api/v1`: the client's `baseUrl`. */
-  readonly apiBaseUrl: string;
-  /** The bearer key `POST /api/v1/auth/keys/code` accepts (not a secret). */
-  readonly apiKey: string;
-  /** The emulator itself: `handle(request)`, events, faults, `reset()`. */
-  readonly app: OpenRouterEmulatorApp;
-  /** Shortcuts to `app`: everything recorded so far, oldest first. */
-  readonly events: readonly EmulatorEvent[];
-  readonly faults: EmulatorFaults;
-  exchanges(): ExchangeEvent[];
-  codesIssued(): CodeIssuedEvent[];
-  /** Forgets all codes, keys, events and faults. */
-  reset(): void;
 }
 
 /** The base URL as origin and path prefix ("" or "/prefix", never a trailing slash). */
@@ -101,19 +81,5 @@ export function createOpenRouterHandlers(options: CreateOpenRouterHandlersOption
   const url = base.origin + base.path;
   const app = createOpenRouterEmulatorApp({ ...emulatorOptions, basePath: base.path });
   const handlers = ROUTES.map((route) => http.all(url + route, ({ request }) => app.handle(request)));
-  return {
-    handlers,
-    url,
-    authUrl: `${url}/auth`,
-    apiBaseUrl: `${url}/api/v1`,
-    apiKey: app.apiKey,
-    app,
-    get events() {
-      return app.events;
-    },
-    faults: app.faults,
-    exchanges: () => app.exchanges(),
-    codesIssued: () => app.codesIssued(),
-    reset: () => app.reset(),
-  };
+  return mountEmulator(app, url, { handlers });
 }
