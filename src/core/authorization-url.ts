@@ -1,6 +1,6 @@
 import * as z from "zod/mini";
 import type { CodeChallengeMethod } from "./pkce.js";
-import { callbackUrlSchema, codeChallengeMethodSchema, keyLabelSchema, MAX_LIMIT, parseRequest, unreservedSchema } from "./schemas.js";
+import { callbackUrlSchema, codeChallengeMethodSchema, keyLabelSchema, limitSchema, parseRequest, unreservedSchema } from "./schemas.js";
 
 export const DEFAULT_AUTH_URL = "https://openrouter.ai/auth";
 
@@ -25,9 +25,7 @@ export interface HeadlessAuthorizationUrlOptions {
 }
 
 // The same field schemas as the request bodies, so both refuse the same values with the same messages.
-const limit = z.optional(
-  z.custom<number>((v) => typeof v === "number" && v >= 0 && v <= MAX_LIMIT, `must be a number between 0 and ${MAX_LIMIT}`),
-);
+const limit = z.optional(limitSchema);
 const authUrl = z.optional(
   z.custom<string>((v) => {
     try {

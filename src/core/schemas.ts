@@ -51,6 +51,8 @@ const expiresAt = z.custom<Date | string | null>(
   },
 );
 
+/** A credit limit: finite, not negative, not absurd. */
+export const limitSchema = z.number().check(z.refine((n) => n >= 0 && n <= MAX_LIMIT, `must be between 0 and ${MAX_LIMIT}`));
 export const keyLabelSchema = z.string().check(
   z.refine((v) => v.trim().length > 0 && v.length <= 100 && !CONTROL_CHARACTERS.test(v), "must be 1-100 characters without control characters"),
 );
@@ -60,9 +62,7 @@ export const createAuthKeysCodeRequestSchema = z.strictObject({
   callbackUrl: callbackUrlSchema,
   codeChallenge: z.optional(unreservedSchema),
   codeChallengeMethod: z.optional(codeChallengeMethodSchema),
-  limit: z.optional(
-    z.number().check(z.refine((n) => n >= 0 && n <= MAX_LIMIT, `must be between 0 and ${MAX_LIMIT}`)),
-  ),
+  limit: z.optional(limitSchema),
   expiresAt: z.optional(expiresAt),
   keyLabel: z.optional(keyLabelSchema),
   // One custom check: \`z.enum\` costs users ~250 bytes more (min+gz).

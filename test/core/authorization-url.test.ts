@@ -99,9 +99,9 @@ describe("buildAuthorizationUrl", () => {
     ["a lower-case method", { codeChallengeMethod: "s256" }, "codeChallengeMethod", 'must be "S256" or "plain"'],
     ["a negative limit", { limit: -1 }, "limit", "between 0 and"],
     ["a huge limit", { limit: MAX_LIMIT + 1 }, "limit", "between 0 and"],
-    ["a NaN limit", { limit: Number.NaN }, "limit", "between 0 and"],
-    ["an infinite limit", { limit: Number.POSITIVE_INFINITY }, "limit", "between 0 and"],
-    ["a string limit", { limit: "100" }, "limit", "between 0 and"],
+    ["a NaN limit", { limit: Number.NaN }, "limit", "must be a finite number"],
+    ["an infinite limit", { limit: Number.POSITIVE_INFINITY }, "limit", "must be a finite number"],
+    ["a string limit", { limit: "100" }, "limit", "must be a finite number"],
     ["a relative authUrl", { authUrl: "/auth" }, "authUrl", "absolute http(s) URL"],
     ["a javascript: authUrl", { authUrl: "javascript:alert(1)" }, "authUrl", "absolute http(s) URL"],
   ])("refuses %s with invalid_request at its path", (_label, patch, path, message) => {
