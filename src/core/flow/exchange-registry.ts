@@ -7,7 +7,7 @@ import type { ExchangeAuthCodeResponse } from "../schemas.js";
 // Calls are told apart by code *and* verifier: the same code pasted again into a new attempt
 // (another verifier) is sent and refused by the server, instead of that attempt silently getting
 // the first attempt's key (or its old failure) without ever proving it holds the code's verifier.
-const exchanges = new Map<string, { code: string; pending: Promise<ExchangeAuthCodeResponse> }>();
+const exchanges = new Map<string, Promise<ExchangeAuthCodeResponse>>();
 
 export function exchangeOnce(
   code: string,
@@ -16,18 +16,13 @@ export function exchangeOnce(
 ): Promise<ExchangeAuthCodeResponse> {
   // Neither a code nor a verifier holds whitespace: the space cannot be forged into either part.
   const id = `${codeVerifier ?? ""} ${code}`;
-  let entry = exchanges.get(id);
-  if (!entry) {
-    entry = { code, pending: exchange() };
-    exchanges.set(id, entry);
+  let pending = exchanges.get(id);
+  if (!pending) {
+    pending = exchange();
+    exchanges.set(id, pending);
     // Keep memory bounded on long-lived pages; codes older than this have expired anyway.
     if (exchanges.size > 100) exchanges.delete(exchanges.keys().next().value as string);
   }
-  return entry.pending;
+  return pending;
 }
 
-/** Whether this page already sent `code` to be exchanged. */
-export function wasExchanged(code: string): boolean {
-  for (const entry of exchanges.values()) if (entry.code === code) return true;
-  return false;
-}

@@ -2,6 +2,6 @@ export { ConnectFlow, createConnectFlow, DEFAULT_FLOW_TIMEOUT_MS } from "./conne
 export type { ConnectFlowOptions, ConnectMode, ConnectSnapshot, ConnectStatus, MintOptions } from "./connect-flow.js";
 export { consumeCallback, isCallbackPending, markCallbackDelivered, resetCallbackState } from "./callback.js";
 export type { CallbackOutcome } from "./callback.js";
-export { exchangeOnce, wasExchanged } from "./exchange-registry.js";
+export { exchangeOnce } from "./exchange-registry.js";
 export { CALLBACK_MESSAGE_TYPE, CHANNEL_NAME, isCallbackMessage } from "./popup-channel.js";
 export type { CallbackMessage } from "./popup-channel.js";
