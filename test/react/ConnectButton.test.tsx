@@ -1,28 +1,12 @@
 // @vitest-environment jsdom
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { act, cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { act, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { createRef } from "react";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { ConnectButton, createCodeChallenge, createPkcePair, resetCallbackState, type ConnectStatus } from "../../src/index.js";
-import type { RunningOpenRouterEmulator } from "../../src/emulator/index.js";
-import { decideConsent, dumpStorage, renderWith, startEmulator } from "./helpers.js";
+import { describe, expect, it, vi } from "vitest";
+import { ConnectButton, createCodeChallenge, createPkcePair, type ConnectStatus } from "../../src/index.js";
+import { decideConsent, dumpStorage, renderWith, freshEmulatorPerTest } from "./helpers.js";
 
-let emulator: RunningOpenRouterEmulator;
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterAll(() => emulator.close());
-beforeEach(() => {
-  emulator.reset();
-  resetCallbackState();
-  sessionStorage.clear();
-  localStorage.clear();
-  window.history.replaceState(null, "", "/");
-});
-afterEach(() => {
-  cleanup();
-  vi.restoreAllMocks();
-});
+const emulator = freshEmulatorPerTest();
 
 const button = () => screen.getByRole("button", { name: /connect openrouter|connected/i });
 

@@ -1,11 +1,38 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { render } from "@testing-library/react";
+import { cleanup, render } from "@testing-library/react";
+import { afterAll, afterEach, beforeAll, beforeEach, vi } from "vitest";
 import { StrictMode, type ReactElement, type ReactNode } from "react";
-import { OpenRouterAuthProvider } from "../../src/index.js";
+import { OpenRouterAuthProvider, resetCallbackState } from "../../src/index.js";
 import { startOpenRouterEmulator, type RunningOpenRouterEmulator } from "../../src/emulator/index.js";
 
 export async function startEmulator(options: Parameters<typeof startOpenRouterEmulator>[0] = {}): Promise<RunningOpenRouterEmulator> {
   return startOpenRouterEmulator({ port: 0, ...options });
+}
+
+/**
+ * One emulator for the file, reset before each test together with everything a flow leaves in the
+ * page (URL, storage, the consumed callback). Returns a proxy: read it inside tests.
+ */
+export function freshEmulatorPerTest(): RunningOpenRouterEmulator {
+  let emulator: RunningOpenRouterEmulator | undefined;
+  beforeAll(async () => {
+    emulator = await startEmulator();
+  });
+  afterAll(() => emulator?.close());
+  beforeEach(() => {
+    emulator?.reset();
+    resetCallbackState();
+    sessionStorage.clear();
+    localStorage.clear();
+    window.history.replaceState(null, "", "/");
+  });
+  afterEach(() => {
+    cleanup();
+    vi.restoreAllMocks();
+  });
+  return new Proxy({} as RunningOpenRouterEmulator, {
+    get: (_target, name) => Reflect.get(emulator as RunningOpenRouterEmulator, name),
+  });
 }
 
 export function Providers({

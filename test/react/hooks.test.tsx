@@ -1,14 +1,13 @@
 // @vitest-environment jsdom
 import { QueryClient } from "@tanstack/react-query";
-import { act, cleanup, renderHook, screen, waitFor } from "@testing-library/react";
+import { act, renderHook, screen, waitFor } from "@testing-library/react";
 import type { ReactNode } from "react";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   AuthCallback,
   createPkcePair,
   keyInfoQueryOptions,
   openRouterConnectKeys,
-  resetCallbackState,
   useCreateAuthCode,
   useExchangeAuthCode,
   useOpenRouterConnect,
@@ -16,25 +15,9 @@ import {
   useOpenRouterKeyInfo,
   createOpenRouterAuthClient,
 } from "../../src/index.js";
-import type { RunningOpenRouterEmulator } from "../../src/emulator/index.js";
-import { decideConsent, Providers, renderWith, startEmulator } from "./helpers.js";
+import { decideConsent, Providers, renderWith, freshEmulatorPerTest } from "./helpers.js";
 
-let emulator: RunningOpenRouterEmulator;
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterAll(() => emulator.close());
-beforeEach(() => {
-  emulator.reset();
-  resetCallbackState();
-  sessionStorage.clear();
-  localStorage.clear();
-  window.history.replaceState(null, "", "/");
-});
-afterEach(() => {
-  cleanup();
-  vi.restoreAllMocks();
-});
+const emulator = freshEmulatorPerTest();
 
 function wrapper(queryClient = new QueryClient()) {
   return ({ children }: { children: ReactNode }) => (
