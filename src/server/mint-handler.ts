@@ -15,10 +15,12 @@ import {
 export const MAX_MINT_BODY_BYTES = 16 * 1024;
 
 const USAGE_LIMIT_TYPES: readonly UsageLimitType[] = ["daily", "weekly", "monthly"];
+// The request schema's own UUID rule (not exported from core/schemas.ts).
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * What the browser may ask for. A request over a bound is refused with 400, never capped;
- * a bounded field the request leaves out takes the bound.
+ * a bounded field the request leaves out takes the bound (except `workspace_id`, see below).
  */
 export interface MintPolicy {
   /** Largest credit `limit`; a request without `limit` gets this one. */
@@ -40,6 +42,21 @@ export interface MintPolicy {
    * the URL the handler sees; it then replaces the default.
    */
   allowedOrigins?: readonly string[];
+  /**
+   * Workspaces (UUIDs, compared case-insensitively) `workspace_id` must be one of. Without it,
+   * a browser may mint in any workspace the app's key reaches. A request without `workspace_id`
+   * is let through and left without one (OpenRouter's default workspace): no bound is filled in.
+   */
+  allowedWorkspaceIds?: readonly string[];
+  /**
+   * Refuse requests without a PKCE challenge, or with a challenge that is not `S256` (a `plain`
+   * challenge is the verifier itself, and a challenge without a method is `plain`). Without a
+   * challenge, anyone who sees the code can exchange it. Default `false`; the library's own minted
+   * flow (ConnectButton, useOpenRouterConnect) always sends an S256 challenge unless told to use
+   * `codeChallengeMethod: "plain"`, so apps using it can turn this on. Callers of `createAuthCode`
+   * or `useCreateAuthCode` send whatever challenge they pass.
+   */
+  requireCodeChallenge?: boolean;
 }
 
 /**
@@ -83,6 +100,9 @@ interface NormalizedPolicy {
   allowedCallbackOrigins: ReadonlySet<string> | undefined;
   defaultKeyLabel: string | undefined;
   allowedOrigins: ReadonlySet<string> | undefined;
+  /** Lower-cased. */
+  allowedWorkspaceIds: ReadonlySet<string> | undefined;
+  requireCodeChallenge: boolean;
 }
 
 const POLICY_KEYS = new Set<string>([
@@ -92,6 +112,8 @@ const POLICY_KEYS = new Set<string>([
   "allowedCallbackOrigins",
   "defaultKeyLabel",
   "allowedOrigins",
+  "allowedWorkspaceIds",
+  "requireCodeChallenge",
 ]);
 
 function optionError(path: PropertyKey[], message: string): OpenRouterAuthError {
@@ -139,7 +161,7 @@ function normalizePolicy(policy: unknown): NormalizedPolicy {
     if (!POLICY_KEYS.has(key)) throw optionError(["policy", key], "is not a policy option");
   }
 
-  const { maxLimit, maxLifetimeSeconds, allowedUsageLimitTypes, defaultKeyLabel } = p;
+  const { maxLimit, maxLifetimeSeconds, allowedUsageLimitTypes, defaultKeyLabel, allowedWorkspaceIds, requireCodeChallenge } = p;
   if (maxLimit !== undefined && (typeof maxLimit !== "number" || !Number.isFinite(maxLimit) || maxLimit < 0 || maxLimit > MAX_LIMIT)) {
     throw optionError(["policy", "maxLimit"], `must be a number between 0 and ${MAX_LIMIT}`);
   }
@@ -167,6 +189,20 @@ function normalizePolicy(policy: unknown): NormalizedPolicy {
     }
   }
 
+  let workspaceIds: ReadonlySet<string> | undefined;
+  if (allowedWorkspaceIds !== undefined) {
+    if (!Array.isArray(allowedWorkspaceIds)) throw optionError(["policy", "allowedWorkspaceIds"], "must be an array of workspace UUIDs");
+    workspaceIds = new Set(
+      allowedWorkspaceIds.map((id, i) => {
+        if (typeof id !== "string" || !UUID.test(id)) throw optionError(["policy", "allowedWorkspaceIds", i], "must be a workspace UUID");
+        return id.toLowerCase();
+      }),
+    );
+  }
+  if (requireCodeChallenge !== undefined && typeof requireCodeChallenge !== "boolean") {
+    throw optionError(["policy", "requireCodeChallenge"], "must be true or false");
+  }
+
   return {
     maxLimit: maxLimit as number | undefined,
     allowedUsageLimitTypes: usageTypes,
@@ -174,6 +210,8 @@ function normalizePolicy(policy: unknown): NormalizedPolicy {
     allowedCallbackOrigins: toOriginSet(p.allowedCallbackOrigins, "allowedCallbackOrigins"),
     defaultKeyLabel: defaultKeyLabel as string | undefined,
     allowedOrigins: toOriginSet(p.allowedOrigins, "allowedOrigins"),
+    allowedWorkspaceIds: workspaceIds,
+    requireCodeChallenge: requireCodeChallenge === true,
   };
 }
 
@@ -219,6 +257,26 @@ function applyPolicy(request: CreateAuthKeysCodeRequest, policy: NormalizedPolic
 
   if (policy.allowedCallbackOrigins && !policy.allowedCallbackOrigins.has(new URL(out.callbackUrl).origin)) {
     issues.push({ path: ["callback_url"], message: "must be on an origin this app allows" });
+  }
+
+  // Not listed in the message: the browser need not learn the app's other workspaces.
+  if (policy.allowedWorkspaceIds && out.workspaceId !== undefined && !policy.allowedWorkspaceIds.has(out.workspaceId.toLowerCase())) {
+    issues.push({ path: ["workspace_id"], message: "must be a workspace this app allows" });
+  }
+
+  if (policy.requireCodeChallenge) {
+    if (out.codeChallenge === undefined) {
+      issues.push({ path: ["code_challenge"], message: 'is required by this app (PKCE with code_challenge_method "S256")' });
+    } else if (out.codeChallengeMethod !== "S256") {
+      // RFC 7636 4.3: a challenge without a method is plain, i.e. the verifier itself.
+      issues.push({
+        path: ["code_challenge_method"],
+        message:
+          out.codeChallengeMethod === "plain"
+            ? 'must be "S256": a plain challenge is the verifier itself'
+            : 'must be "S256" (a challenge without a method is plain, the verifier itself)',
+      });
+    }
   }
 
   if (out.keyLabel === undefined && policy.defaultKeyLabel !== undefined) out.keyLabel = policy.defaultKeyLabel;

@@ -173,6 +173,68 @@ describe("createMintHandler: policy", () => {
     expect((await call(handler, mintRequest(await wireBody()))).status).toBe(200);
   });
 
+  it("limits workspace_id to policy.allowedWorkspaceIds, case-insensitively, and leaves an absent one absent", async () => {
+    const allowed = "3f2504e0-4f89-41d3-9a0c-0305e82c3301";
+    const other = "9b2d4c1a-0e7f-4a5b-8c6d-1e2f3a4b5c6d";
+    const upstream = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
+    const handler = handlerWith({ fetch: upstream as typeof fetch, policy: { allowedWorkspaceIds: [allowed.toUpperCase()] } });
+
+    const unknown = await call(handler, mintRequest(await wireBody({ workspace_id: other })));
+    expectError(unknown, 400, /workspace_id: must be a workspace this app allows/);
+    expect(unknown.json.error?.metadata?.issues).toEqual([{ path: ["workspace_id"], message: expect.any(String) }]);
+    expect(unknown.text).not.toContain(allowed.toUpperCase()); // the browser does not learn the allowed ones
+    expect(upstream).not.toHaveBeenCalled();
+    expect(emulator.codesIssued()).toHaveLength(0);
+
+    expect((await call(handler, mintRequest(await wireBody({ workspace_id: allowed })))).status).toBe(200);
+    expect(emulator.codesIssued()[0]).toMatchObject({ workspaceId: allowed });
+
+    const mixed = "3F2504E0-4f89-41D3-9a0c-0305E82C3301";
+    expect((await call(handler, mintRequest(await wireBody({ workspace_id: mixed })))).status).toBe(200);
+    expect(emulator.codesIssued()[1]).toMatchObject({ workspaceId: mixed }); // forwarded as asked
+
+    expect((await call(handler, mintRequest(await wireBody()))).status).toBe(200);
+    expect(emulator.codesIssued()[2]).toMatchObject({ workspaceId: null }); // OpenRouter's default, not one of ours
+    expect(upstream).toHaveBeenCalledTimes(3);
+  });
+
+  it("refuses every workspace_id under an empty allow list, and any one without the option", async () => {
+    const id = "3f2504e0-4f89-41d3-9a0c-0305e82c3301";
+    expectError(await call(handlerWith({ policy: { allowedWorkspaceIds: [] } }), mintRequest(await wireBody({ workspace_id: id }))), 400, /workspace_id/);
+    expect((await call(handlerWith(), mintRequest(await wireBody({ workspace_id: id })))).status).toBe(200);
+    expect(emulator.codesIssued()).toMatchObject([{ workspaceId: id }]);
+  });
+
+  it("requireCodeChallenge refuses a missing or plain challenge before OpenRouter is asked, and takes S256", async () => {
+    const upstream = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
+    const handler = handlerWith({ fetch: upstream as typeof fetch, policy: { requireCodeChallenge: true } });
+    const pair = await createPkcePair();
+
+    const missing = await call(handler, mintRequest({ callback_url: CALLBACK }));
+    expectError(missing, 400, /code_challenge: is required/);
+    expect(missing.json.error?.metadata?.issues).toEqual([{ path: ["code_challenge"], message: expect.any(String) }]);
+
+    const plain = await call(handler, mintRequest({ callback_url: CALLBACK, code_challenge: pair.codeVerifier, code_challenge_method: "plain" }));
+    expectError(plain, 400, /code_challenge_method: must be "S256"/);
+    expect(plain.json.error?.metadata?.issues).toEqual([{ path: ["code_challenge_method"], message: expect.any(String) }]);
+
+    // OpenRouter (RFC 7636) reads a challenge without a method as plain.
+    const noMethod = await call(handler, mintRequest({ callback_url: CALLBACK, code_challenge: pair.codeChallenge }));
+    expectError(noMethod, 400, /code_challenge_method: must be "S256"/);
+
+    expect(upstream).not.toHaveBeenCalled();
+    expect(emulator.codesIssued()).toHaveLength(0);
+
+    const s256 = await call(handler, mintRequest({ callback_url: CALLBACK, code_challenge: pair.codeChallenge, code_challenge_method: "S256" }));
+    expect(s256.status).toBe(200);
+    expect(emulator.codesIssued()).toMatchObject([{ code: s256.json.data?.id, codeChallenge: pair.codeChallenge, codeChallengeMethod: "S256" }]);
+  });
+
+  it("without requireCodeChallenge, a code without a challenge is still minted (today's contract)", async () => {
+    expect((await call(handlerWith(), mintRequest({ callback_url: CALLBACK })))).toMatchObject({ status: 200 });
+    expect(emulator.codesIssued()).toMatchObject([{ codeChallenge: null }]);
+  });
+
   it("lists every violation at once", async () => {
     const handler = handlerWith({ policy: { maxLimit: 1, allowedUsageLimitTypes: ["daily"], allowedCallbackOrigins: [APP] } });
     const answer = await call(handler, mintRequest(await wireBody({ limit: 5, usage_limit_type: "weekly", callback_url: "https://other.example/cb" })));
@@ -420,6 +482,11 @@ describe("createMintHandler: its own options", () => {
       [{ allowedOrigins: ["ftp://app.example"] }, "allowedOrigins"],
       [{ defaultKeyLabel: "" }, "defaultKeyLabel"],
       [{ defaultKeyLabel: "x".repeat(101) }, "defaultKeyLabel"],
+      [{ allowedWorkspaceIds: ["not-a-uuid"] }, "allowedWorkspaceIds"],
+      [{ allowedWorkspaceIds: ["3f2504e0-4f89-41d3-9a0c-0305e82c3301", "3f2504e0-4f89-41d3-9a0c-0305e82c330"] }, "allowedWorkspaceIds.1"],
+      [{ allowedWorkspaceIds: "3f2504e0-4f89-41d3-9a0c-0305e82c3301" }, "allowedWorkspaceIds"],
+      [{ allowedWorkspaceIds: [42] }, "allowedWorkspaceIds"],
+      [{ requireCodeChallenge: "yes" }, "requireCodeChallenge"],
       [{ maxLimits: 10 }, "maxLimits"],
       [null, "policy"],
     ];
