@@ -1,13 +1,11 @@
 "use client";
 import {
   forwardRef,
-  useCallback,
   useId,
-  useMemo,
+  useImperativeHandle,
   useRef,
   type ButtonHTMLAttributes,
   type FormEvent,
-  type MouseEvent,
   type ReactNode,
 } from "react";
 import type { OpenRouterAuthError } from "../core/errors.js";
@@ -17,7 +15,7 @@ import type { ExchangeAuthCodeResponse } from "../core/schemas.js";
 import { OpenRouterIcon } from "./OpenRouterIcon.js";
 import { useConnectButtonStyles } from "./styles.js";
 import { useOpenRouterConnect } from "./useOpenRouterConnect.js";
-import { useOpenRouterKey } from "./useOpenRouterKey.js";
+import { useStoredKey } from "./useOpenRouterKey.js";
 import { useOpenRouterKeyInfo } from "./useOpenRouterKeyInfo.js";
 
 export interface ConnectButtonProps extends Omit<ButtonHTMLAttributes<HTMLButtonElement>, "onError" | "type"> {
@@ -56,27 +54,6 @@ export interface ConnectButtonProps extends Omit<ButtonHTMLAttributes<HTMLButton
   children?: ReactNode;
 }
 
-const BUSY: ReadonlySet<ConnectStatus> = new Set(["opening", "awaiting-approval", "exchanging"]);
-
-function statusMessage(status: ConnectStatus, mode: string | undefined, error: OpenRouterAuthError | undefined): string {
-  switch (status) {
-    case "opening":
-      return mode === "minted" ? "Creating an authorization code…" : "Opening OpenRouter…";
-    case "awaiting-approval":
-      if (mode === "redirect") return "Redirecting to OpenRouter…";
-      if (mode === "paste") return "Approve on OpenRouter, then paste the code it shows.";
-      return "Waiting for your approval in the OpenRouter window…";
-    case "exchanging":
-      return "Creating your key…";
-    case "connected":
-      return "Connected to OpenRouter.";
-    case "error":
-      return error?.message ?? "Something went wrong.";
-    default:
-      return "";
-  }
-}
-
 /**
  * Gets the user an OpenRouter API key of their own: runs the PKCE flow in a popup
  * (default), a redirect, OpenRouter's paste-the-code mode, or the minted flow, and
@@ -99,29 +76,22 @@ export const ConnectButton = forwardRef<HTMLButtonElement, ConnectButtonProps>(f
     showBalance,
     size = "md",
     theme = "auto",
-    unstyled = false,
+    unstyled,
     icon,
     children,
     className,
     onClick,
-    disabled,
     ...buttonProps
   },
   forwardedRef,
 ) {
   useConnectButtonStyles(!unstyled);
   const buttonRef = useRef<HTMLButtonElement | null>(null);
-  const setRef = useCallback(
-    (node: HTMLButtonElement | null) => {
-      buttonRef.current = node;
-      if (typeof forwardedRef === "function") forwardedRef(node);
-      else if (forwardedRef) forwardedRef.current = node;
-    },
-    [forwardedRef],
-  );
-  const storage = persist ? (persist === "session" ? "session" : "local") : "session";
-  const stored = useOpenRouterKey({ storage });
-  const persisted = persist ? stored.key : null;
+  // The forwarded ref gets the <button> (it is always rendered).
+  useImperativeHandle(forwardedRef, () => buttonRef.current as HTMLButtonElement, []);
+  // Off (no storage read, no `storage` listener) unless `persist` asks for it.
+  const stored = useStoredKey(persist === "session" ? persist : persist ? "local" : undefined);
+  const persisted = stored.key;
 
   const flow = useOpenRouterConnect({
     callbackUrl,
@@ -134,42 +104,43 @@ export const ConnectButton = forwardRef<HTMLButtonElement, ConnectButtonProps>(f
     onStatusChange,
     onError,
     onKey: (result) => {
-      if (persist) stored.setKey(result.key);
+      stored.setKey(result.key);
       onKey(result);
     },
     onWindowClosed: () => buttonRef.current?.focus(),
   });
 
   const status: ConnectStatus = flow.status === "idle" && persisted ? "connected" : flow.status;
-  const busy = BUSY.has(status);
+  const busy = status === "opening" || status === "awaiting-approval" || status === "exchanging";
   const balanceKey = showBalance && status === "connected" ? (persisted ?? flow.result?.key) : undefined;
   const keyInfo = useOpenRouterKeyInfo(balanceKey);
   const remaining = keyInfo.data?.limitRemaining;
-  const money = useMemo(() => new Intl.NumberFormat(undefined, { style: "currency", currency: "USD" }), []);
-
-  const label =
-    status === "connected"
-      ? remaining !== undefined && remaining !== null && balanceKey
-        ? `Connected · ${money.format(remaining)} left`
-        : "Connected"
-      : (children ?? "Connect OpenRouter");
 
   const statusId = useId();
   const pasteId = useId();
-  const message = statusMessage(status, flow.mode, flow.error);
-  const canCancel = busy && flow.status !== "exchanging" && flow.mode !== "minted";
-
-  const handleClick = (event: MouseEvent<HTMLButtonElement>) => {
-    onClick?.(event);
-    if (event.defaultPrevented || busy) return;
-    // Synchronously, inside the click: a popup opened after an await gets blocked.
-    void flow.connect();
-  };
+  // What the live region announces (tests and e2e read these texts).
+  const message =
+    status === "opening"
+      ? flow.mode === "minted"
+        ? "Creating an authorization code…"
+        : "Opening OpenRouter…"
+      : status === "awaiting-approval"
+        ? flow.mode === "redirect"
+          ? "Redirecting to OpenRouter…"
+          : flow.mode === "paste"
+            ? "Approve on OpenRouter, then paste the code it shows."
+            : "Waiting for your approval in the OpenRouter window…"
+        : status === "exchanging"
+          ? "Creating your key…"
+          : status === "connected"
+            ? "Connected to OpenRouter."
+            : status === "error"
+              ? (flow.error?.message ?? "Something went wrong.")
+              : "";
 
   const handlePaste = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const input = event.currentTarget.elements.namedItem("code") as HTMLInputElement | null;
-    void flow.submitCode(input?.value ?? "");
+    void flow.submitCode((event.currentTarget.elements.namedItem("code") as HTMLInputElement).value);
   };
 
   const disconnect = () => {
@@ -183,24 +154,34 @@ export const ConnectButton = forwardRef<HTMLButtonElement, ConnectButtonProps>(f
       <span className="orc-row">
         <button
           {...buttonProps}
-          ref={setRef}
+          ref={buttonRef}
           type="button"
           className={className ? `orc-button ${className}` : "orc-button"}
           data-state={status}
           aria-busy={busy}
           aria-describedby={message ? statusId : undefined}
-          disabled={disabled}
-          onClick={handleClick}
+          onClick={(event) => {
+            onClick?.(event);
+            // Synchronously, inside the click: a popup opened after an await gets blocked.
+            if (!event.defaultPrevented && !busy) void flow.connect();
+          }}
         >
           {icon === null ? null : (
             <span className="orc-icon" aria-hidden="true">
-              {icon === undefined ? <OpenRouterIcon /> : icon}
+              {icon ?? <OpenRouterIcon />}
             </span>
           )}
-          <span className="orc-label">{label}</span>
+          <span className="orc-label">
+            {/* toLocaleString formats through Intl.NumberFormat, e.g. "$7.25". */}
+            {status === "connected"
+              ? remaining !== undefined && remaining !== null && balanceKey
+                ? `Connected · ${remaining.toLocaleString(undefined, { style: "currency", currency: "USD" })} left`
+                : "Connected"
+              : (children ?? "Connect OpenRouter")}
+          </span>
           {busy ? <span className="orc-spinner" aria-hidden="true" /> : null}
         </button>
-        {canCancel ? (
+        {busy && flow.status !== "exchanging" && flow.mode !== "minted" ? (
           <button type="button" className="orc-secondary" onClick={flow.cancel}>
             Cancel
           </button>

@@ -7,7 +7,7 @@ export const connectButtonCss = `
 .orc[data-theme=dark]{--orc-bg:#111827;--orc-fg:#f9fafb;--orc-muted:#d1d5db;--orc-border:#374151;--orc-hover:#1f2937;--orc-accent:#a5b4fc;--orc-danger:#fca5a5;--orc-ok:#6ee7b7}
 @media (prefers-color-scheme:dark){.orc[data-theme=auto]{--orc-bg:#111827;--orc-fg:#f9fafb;--orc-muted:#d1d5db;--orc-border:#374151;--orc-hover:#1f2937;--orc-accent:#a5b4fc;--orc-danger:#fca5a5;--orc-ok:#6ee7b7}}
 .orc-row{display:flex;flex-wrap:wrap;gap:8px;align-items:center;max-width:100%}
-.orc-button,.orc-secondary{box-sizing:border-box;display:inline-flex;align-items:center;gap:.5em;max-width:100%;border:1px solid var(--orc-border);border-radius:var(--orc-radius);background:var(--orc-bg);color:var(--orc-fg);font:inherit;font-weight:600;line-height:1.2;cursor:pointer;transition:background-color .15s,border-color .15s}
+.orc-button,.orc-secondary{display:inline-flex;align-items:center;gap:.5em;max-width:100%;border:1px solid var(--orc-border);border-radius:var(--orc-radius);background:var(--orc-bg);color:var(--orc-fg);font:inherit;font-weight:600;line-height:1.2;cursor:pointer;transition:background-color .15s,border-color .15s}
 .orc-button{padding:.6em 1em;font-size:15px}
 .orc[data-size=sm] .orc-button{padding:.4em .75em;font-size:13px}
 .orc[data-size=lg] .orc-button{padding:.75em 1.25em;font-size:17px}
@@ -21,13 +21,12 @@ export const connectButtonCss = `
 .orc-icon svg{width:100%;height:100%}
 .orc-label{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 .orc-spinner{flex:none;width:.9em;height:.9em;border:2px solid currentColor;border-right-color:transparent;border-radius:50%;animation:orc-spin .8s linear infinite}
-@keyframes orc-spin{to{transform:rotate(360deg)}}
+@keyframes orc-spin{to{transform:rotate(1turn)}}
 @media (prefers-reduced-motion:reduce){.orc-spinner{animation-duration:2.4s}}
 .orc-status{font-size:13px;color:var(--orc-muted);max-width:100%;overflow-wrap:anywhere}
 .orc-status:empty{display:none}
 .orc[data-state=error] .orc-status{color:var(--orc-danger)}
 .orc-paste{display:flex;flex-wrap:wrap;gap:6px;align-items:end;font-size:13px;color:var(--orc-fg)}
-.orc-paste label{display:flex;flex-direction:column;gap:4px}
 .orc-paste input{font:inherit;padding:.4em .6em;border:1px solid var(--orc-border);border-radius:calc(var(--orc-radius) - 4px);background:var(--orc-bg);color:var(--orc-fg);min-width:0;max-width:100%}
 .orc-paste a{color:var(--orc-accent)}
 `;

@@ -32,16 +32,18 @@ function notify(): void {
   for (const listener of listeners) listener();
 }
 
+const subscribeNever = () => () => {};
+
 /**
- * Opt-in persistence of the user's key, kept in step across components and tabs.
- * Nothing else in this library stores the key.
+ * The hook behind `useOpenRouterKey` and `ConnectButton`'s `persist`. Without `storage` it is
+ * off: the key reads `null`, and nothing touches storage or listens to `storage` events.
  */
-export function useOpenRouterKey({ storage, storageKey = DEFAULT_STORAGE_KEY }: UseOpenRouterKeyOptions): UseOpenRouterKeyResult {
+export function useStoredKey(storage: "local" | "session" | undefined, storageKey = DEFAULT_STORAGE_KEY): UseOpenRouterKeyResult {
   const key = useSyncExternalStore(
-    subscribe,
+    storage ? subscribe : subscribeNever,
     () => {
       try {
-        return storageArea(storage)?.getItem(storageKey) ?? null;
+        return (storage && storageArea(storage)?.getItem(storageKey)) ?? null;
       } catch {
         return null;
       }
@@ -50,6 +52,7 @@ export function useOpenRouterKey({ storage, storageKey = DEFAULT_STORAGE_KEY }: 
   );
   const setKey = useCallback(
     (value: string) => {
+      if (!storage) return;
       try {
         storageArea(storage)?.setItem(storageKey, value);
       } finally {
@@ -59,6 +62,7 @@ export function useOpenRouterKey({ storage, storageKey = DEFAULT_STORAGE_KEY }: 
     [storage, storageKey],
   );
   const clear = useCallback(() => {
+    if (!storage) return;
     try {
       storageArea(storage)?.removeItem(storageKey);
     } finally {
@@ -66,4 +70,12 @@ export function useOpenRouterKey({ storage, storageKey = DEFAULT_STORAGE_KEY }: 
     }
   }, [storage, storageKey]);
   return { key, setKey, clear };
+}
+
+/**
+ * Opt-in persistence of the user's key, kept in step across components and tabs.
+ * Nothing else in this library stores the key.
+ */
+export function useOpenRouterKey({ storage, storageKey }: UseOpenRouterKeyOptions): UseOpenRouterKeyResult {
+  return useStoredKey(storage, storageKey);
 }

@@ -303,6 +303,17 @@ describe("ConnectButton, the component", () => {
     expect(el).toHaveAccessibleName("Get a key");
   });
 
+  it.each([
+    ["without persist", undefined, false],
+    ["with persist", true, true],
+  ] as const)("reads the stored key and listens to `storage` only when asked (%s)", (_, persist, touches) => {
+    const listen = vi.spyOn(window, "addEventListener");
+    const getItem = vi.spyOn(Storage.prototype, "getItem");
+    renderWith(emulator, <ConnectButton onKey={vi.fn()} persist={persist} />);
+    expect(listen.mock.calls.some(([type]) => type === "storage")).toBe(touches);
+    expect(getItem.mock.calls.some(([key]) => key === "openrouter-connect:key")).toBe(touches);
+  });
+
   it("says clearly when QueryClientProvider is missing", () => {
     vi.spyOn(console, "error").mockImplementation(() => {});
     expect(() => render(<ConnectButton onKey={vi.fn()} />)).toThrow(/QueryClientProvider/);
