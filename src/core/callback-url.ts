@@ -4,7 +4,7 @@ export const MAX_CALLBACK_URL_LENGTH = 2048;
 const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 // Whitespace and control characters (C0, DEL and C1): `new URL()` silently strips some of them, so refuse rather than repair.
 // eslint-disable-next-line no-control-regex
-const UNSAFE_CHARACTERS = /[\s\u0000-\u001f\u007f-\u009f]/;
+export const UNSAFE_CHARACTERS = /[\s\u0000-\u001f\u007f-\u009f]/;
 
 /**
  * Checks a callback URL against OpenRouter's rules: `https:` on any host and

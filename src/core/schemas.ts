@@ -1,14 +1,12 @@
 import * as z from "zod/mini";
-import { checkCallbackUrl } from "./callback-url.js";
+import { checkCallbackUrl, UNSAFE_CHARACTERS } from "./callback-url.js";
 import { invalidRequest, OpenRouterAuthError, type OpenRouterAuthIssue } from "./errors.js";
-import { CODE_VERIFIER_PATTERN, METHOD_MESSAGE, UNRESERVED_MESSAGE, type CodeChallengeMethod } from "./pkce.js";
+import { isCodeVerifier, METHOD_MESSAGE, UNRESERVED_MESSAGE, type CodeChallengeMethod } from "./pkce.js";
 
 // Custom checks instead of zod's built-in string formats: each built-in costs
 // users hundreds of bytes, a `refine` about 75 (see ../../shared/toolchain.md).
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
-// eslint-disable-next-line no-control-regex
-const WHITESPACE_OR_CONTROL = /[\s\u0000-\u001f\u007f-\u009f]/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** ISO 8601 in UTC with seconds; minute precision is rejected by OpenRouter. */
 const ISO_UTC_WITH_SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
@@ -20,41 +18,38 @@ export const nullableString = z.custom<string | null>((v) => v === null || typeo
 
 export const codeChallengeMethodSchema = z.custom<CodeChallengeMethod>((v) => v === "S256" || v === "plain", METHOD_MESSAGE);
 /** A PKCE verifier or challenge. */
-export const unreservedSchema = z.string().check(z.refine((v) => CODE_VERIFIER_PATTERN.test(v), UNRESERVED_MESSAGE));
+export const unreservedSchema = z.custom<string>(isCodeVerifier, UNRESERVED_MESSAGE);
 
-export const callbackUrlSchema = z.string().check(
-  z.superRefine((value, ctx) => {
-    const problem = checkCallbackUrl(value);
-    if (problem) ctx.issues.push({ code: "custom", input: value, message: problem });
-  }),
-);
+/** A callback URL that `checkCallbackUrl` accepts; the issue carries its message. */
+export const callbackUrlSchema = z.custom<string>((v) => !checkCallbackUrl(v), { error: (issue) => checkCallbackUrl(issue.input) });
 
-/** A real instant: `Date.parse` alone rolls "02-30" over to March and takes "24:00:00". */
-function isIsoUtcTimestamp(v: string): boolean {
-  const time = Date.parse(v);
-  return ISO_UTC_WITH_SECONDS.test(v) && !Number.isNaN(time) && new Date(time).toISOString().slice(0, 19) === v.slice(0, 19);
-}
 /**
  * null, a Date in the years 0000-9999 (outside them it serializes as "+010000-…", which is
- * not the wire format) or an ISO 8601 UTC string with seconds. One custom check:
+ * not the wire format) or an ISO 8601 UTC string with seconds that names a real instant
+ * (`Date.parse` alone rolls "02-30" over to March and takes "24:00:00"). `toJSON` gives
+ * null for an invalid Date where `toISOString` throws. One custom check:
  * `z.nullable(z.union([z.date(), z.string()]))` costs users ~270 bytes more (min+gz).
  */
 const expiresAt = z.custom<Date | string | null>(
-  (v) => v === null || (v instanceof Date ? !Number.isNaN(v.getTime()) && ISO_UTC_WITH_SECONDS.test(v.toISOString()) : typeof v === "string" && isIsoUtcTimestamp(v)),
+  (v) => {
+    const iso = v instanceof Date ? v.toJSON() : v;
+    return v === null || (typeof iso === "string" && ISO_UTC_WITH_SECONDS.test(iso) && new Date(iso).toJSON()?.slice(0, 19) === iso.slice(0, 19));
+  },
   {
     error: (issue) =>
       typeof issue.input === "string"
         ? "must be ISO 8601 in UTC with seconds, e.g. 2027-12-31T23:59:59Z"
-        : issue.input instanceof Date
-          ? "must be a valid Date in the years 0000-9999"
-          : "must be null, a Date or an ISO 8601 string",
+        : "must be null, a valid Date in the years 0000-9999 or an ISO 8601 string",
   },
 );
 
 /** A credit limit: finite, not negative, not absurd. */
-export const limitSchema = z.number().check(z.refine((n) => n >= 0 && n <= MAX_LIMIT, `must be between 0 and ${MAX_LIMIT}`));
-export const keyLabelSchema = z.string().check(
-  z.refine((v) => v.trim().length > 0 && v.length <= 100 && !CONTROL_CHARACTERS.test(v), "must be 1-100 characters without control characters"),
+export const limitSchema = z.custom<number>((n) => typeof n === "number" && n >= 0 && n <= MAX_LIMIT, {
+  error: (issue) => (Number.isFinite(issue.input) ? `must be between 0 and ${MAX_LIMIT}` : "must be a finite number"),
+});
+export const keyLabelSchema = z.custom<string>(
+  (v) => typeof v === "string" && v.trim().length > 0 && v.length <= 100 && !CONTROL_CHARACTERS.test(v),
+  "must be 1-100 characters without control characters",
 );
 
 /** The body of `POST /auth/keys/code`, with the official SDK's camelCase names. */
@@ -69,7 +64,7 @@ export const createAuthKeysCodeRequestSchema = z.strictObject({
   usageLimitType: z.optional(
     z.custom<"daily" | "weekly" | "monthly">((v) => v === "daily" || v === "weekly" || v === "monthly", 'must be one of "daily", "weekly", "monthly"'),
   ),
-  workspaceId: z.optional(z.string().check(z.refine((v) => UUID.test(v), "must be a UUID"))),
+  workspaceId: z.optional(z.custom<string>((v) => typeof v === "string" && UUID.test(v), "must be a UUID")),
 });
 export type CreateAuthKeysCodeRequest = z.infer<typeof createAuthKeysCodeRequestSchema>;
 export type UsageLimitType = NonNullable<CreateAuthKeysCodeRequest["usageLimitType"]>;
@@ -80,8 +75,9 @@ export interface CreateAuthKeysCodeResponse {
 
 /** The body of `POST /auth/keys`: the code, and the verifier when the code was issued with a challenge. */
 export const exchangeAuthCodeRequestSchema = z.strictObject({
-  code: z.string().check(
-    z.refine((v) => v.length > 0 && v.length <= 512 && !WHITESPACE_OR_CONTROL.test(v), "must be 1-512 characters without whitespace"),
+  code: z.custom<string>(
+    (v) => typeof v === "string" && v.length > 0 && v.length <= 512 && !UNSAFE_CHARACTERS.test(v),
+    "must be 1-512 characters without whitespace",
   ),
   codeVerifier: z.optional(unreservedSchema),
   codeChallengeMethod: z.optional(codeChallengeMethodSchema),
@@ -98,7 +94,7 @@ export const createAuthKeysCodeWireResponseSchema = z.object({
   data: z.object({ id: z.string(), app_id: z.number(), created_at: z.string() }),
 });
 export const exchangeAuthCodeWireResponseSchema = z.object({
-  key: z.string().check(z.refine((v) => v.length > 0, "key is empty")),
+  key: z.custom<string>((v) => typeof v === "string" && v.length > 0, "must be a non-empty string"),
   user_id: z.optional(nullableString),
 });
 
@@ -108,42 +104,35 @@ interface SchemaIssue {
   code?: string;
   keys?: readonly string[];
   expected?: string;
-  values?: readonly unknown[];
 }
 type ParseResult<T> = { success: true; data: T } | { success: false; error: { issues: ReadonlyArray<SchemaIssue> } };
 
 /**
  * zod's issues as ours. zod/mini ships no messages ("Invalid input") and reports
  * unknown keys at the object's own path, so each unknown key becomes an issue at its
- * own path, and type and enum failures say what was expected (never the value given).
+ * own path, and type failures say what was expected (never the value given). No schema
+ * here uses `z.enum`, `z.literal` or `z.union` (custom checks carry their own messages).
  */
 export function toIssues(issues: ReadonlyArray<SchemaIssue>): OpenRouterAuthIssue[] {
-  return issues.flatMap((i): OpenRouterAuthIssue[] => {
-    if (i.code === "unrecognized_keys" && i.keys) return i.keys.map((key) => ({ path: [...i.path, key], message: "unknown key" }));
-    let message = i.message;
-    if (i.code === "invalid_type" && i.expected) message = `must be ${i.expected === "object" || i.expected === "array" ? "an" : "a"} ${i.expected === "number" ? "finite number" : i.expected}`;
-    else if (i.code === "invalid_value" && i.values) message = `must be one of ${i.values.map((v) => JSON.stringify(v)).join(", ")}`;
-    else if (i.code === "invalid_union") message = "has the wrong type";
-    return [{ path: [...i.path], message }];
-  });
+  return issues.flatMap(({ code, path, keys, expected: e, message }): OpenRouterAuthIssue[] =>
+    code === "unrecognized_keys" && keys
+      ? keys.map((key) => ({ path: [...path, key], message: "unknown key" }))
+      : [{ path: [...path], message: code === "invalid_type" && e ? `must be ${e === "object" || e === "array" ? "an" : "a"} ${e === "number" ? "finite number" : e}` : message }],
+  );
 }
 
 /** Parses input with a schema or throws `invalid_request` naming each offending path. */
 export function parseRequest<T>(schema: { safeParse(value: unknown): ParseResult<T> }, input: unknown): T {
   let result: ParseResult<T>;
   try {
-    // Prototype-polluting keys never get near a schema: a plain object literal with
-    // `__proto__` would otherwise hide the key instead of failing as unknown.
-    if (input !== null && typeof input === "object" && Object.prototype.hasOwnProperty.call(input, "__proto__")) {
-      throw invalidRequest([{ path: ["__proto__"], message: "unknown key" }]);
-    }
     // Only own properties count: zod reads fields through the prototype chain, so
     // `{ __proto__: { callbackUrl } }` or a polluted Object.prototype would supply fields.
-    const own = input !== null && typeof input === "object" && !Array.isArray(input) ? Object.fromEntries(Object.entries(input)) : input;
+    // An own `__proto__` key (JSON.parse) stays an own data key in the copy, and every
+    // schema here is a strictObject, which refuses it as an unknown key at its own path.
+    const own = input && typeof input === "object" && !Array.isArray(input) ? Object.fromEntries(Object.entries(input)) : input;
     result = schema.safeParse(own);
-  } catch (error) {
+  } catch {
     // A getter or Proxy trap that throws: input that cannot be read is refused, not rethrown.
-    if (error instanceof OpenRouterAuthError) throw error;
     throw invalidRequest([{ path: [], message: "must be a plain object whose fields can be read" }]);
   }
   if (!result.success) throw invalidRequest(toIssues(result.error.issues));
@@ -161,29 +150,22 @@ export function parseResponse<T>(schema: { safeParse(value: unknown): ParseResul
   return result.data;
 }
 
-/** Serializes `expiresAt` as the SDK does: a Date becomes its ISO string, a string is sent as given. */
+/** Serializes `expiresAt` as the SDK does: a Date becomes its ISO string (through `toJSON`, as validated), a string is sent as given. */
 export function toWireTimestamp(value: Date | string | null): string | null {
-  return value instanceof Date ? value.toISOString() : value;
+  return value instanceof Date ? value.toJSON() : value;
 }
 
-/** The wire (snake_case) name of each request field, in the order the SDK sends them. */
-const WIRE_TO_CAMEL: Record<string, keyof CreateAuthKeysCodeRequest> = {
-  callback_url: "callbackUrl",
-  code_challenge: "codeChallenge",
-  code_challenge_method: "codeChallengeMethod",
-  limit: "limit",
-  expires_at: "expiresAt",
-  key_label: "keyLabel",
-  usage_limit_type: "usageLimitType",
-  workspace_id: "workspaceId",
-};
+/** The wire (snake_case) name of a request field: `callbackUrl` → `callback_url`. */
+const toWireName = (name: string): string => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 /** The exact JSON OpenRouter and its SDK use for `POST /auth/keys/code`: snake_case, no extra keys. */
 export function toCreateAuthKeysCodeWireBody(request: CreateAuthKeysCodeRequest): Record<string, unknown> {
   const body: Record<string, unknown> = {};
-  for (const [wire, name] of Object.entries(WIRE_TO_CAMEL)) {
-    const value = request[name];
-    if (value !== undefined) body[wire] = name === "expiresAt" ? toWireTimestamp(value as Date | string | null) : value;
+  // The schema's fields, in the order the SDK sends them.
+  for (const name of Object.keys(createAuthKeysCodeRequestSchema.shape)) {
+    const value = request[name as keyof CreateAuthKeysCodeRequest];
+    // Only `expiresAt` can hold a Date: it goes out as its ISO string, like `toWireTimestamp`.
+    if (value !== undefined) body[toWireName(name)] = value instanceof Date ? value.toJSON() : value;
   }
   return body;
 }
@@ -196,20 +178,20 @@ export function parseCreateAuthKeysCodeWireBody(body: unknown): CreateAuthKeysCo
   if (body === null || typeof body !== "object" || Array.isArray(body)) {
     throw invalidRequest([{ path: [], message: "body must be a JSON object" }]);
   }
+  const wireToCamel = new Map(Object.keys(createAuthKeysCodeRequestSchema.shape).map((name) => [toWireName(name), name]));
   const camel: Record<string, unknown> = {};
   const unknownKeys: OpenRouterAuthIssue[] = [];
   for (const key of Object.keys(body)) {
-    const name = Object.prototype.hasOwnProperty.call(WIRE_TO_CAMEL, key) ? WIRE_TO_CAMEL[key] : undefined;
+    const name = wireToCamel.get(key);
     if (name) camel[name] = (body as Record<string, unknown>)[key];
     else unknownKeys.push({ path: [key], message: "unknown key" });
   }
   if (unknownKeys.length) throw invalidRequest(unknownKeys);
   const result = createAuthKeysCodeRequestSchema.safeParse(camel);
   if (!result.success) {
-    const toWire = Object.fromEntries(Object.entries(WIRE_TO_CAMEL).map(([w, c]) => [c, w]));
     throw invalidRequest(
       toIssues(result.error.issues).map((i) => ({
-        path: i.path.map((p) => (typeof p === "string" && toWire[p] ? toWire[p] : p)),
+        path: i.path.map((p) => (typeof p === "string" ? toWireName(p) : p)),
         message: i.message,
       })),
     );
