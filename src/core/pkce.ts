@@ -18,14 +18,12 @@ export function isCodeVerifier(value: unknown): value is string {
   return typeof value === "string" && CODE_VERIFIER_PATTERN.test(value);
 }
 
+const webCryptoMissing = () =>
+  new OpenRouterAuthError("unsupported", "PKCE needs WebCrypto (crypto.subtle), only available in a secure context (https or localhost).");
+
 function subtleCrypto(): SubtleCrypto {
   const subtle = globalThis.crypto?.subtle;
-  if (!subtle) {
-    throw new OpenRouterAuthError(
-      "unsupported",
-      "PKCE needs WebCrypto (crypto.subtle), only available in a secure context (https or localhost).",
-    );
-  }
+  if (!subtle) throw webCryptoMissing();
   return subtle;
 }
 
@@ -37,7 +35,7 @@ export function base64url(bytes: Uint8Array): string {
 
 /** 32 random bytes from WebCrypto, base64url without padding: 43 characters. */
 export function createCodeVerifier(): string {
-  if (!globalThis.crypto?.getRandomValues) subtleCrypto();
+  if (!globalThis.crypto?.getRandomValues) throw webCryptoMissing();
   return base64url(globalThis.crypto.getRandomValues(new Uint8Array(32)));
 }
 

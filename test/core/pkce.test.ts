@@ -133,4 +133,9 @@ describe("PKCE: more of RFC 7636", () => {
     // plain needs no hashing
     await expect(createCodeChallenge("a".repeat(43), "plain")).resolves.toBe("a".repeat(43));
   });
+
+  it("fails with unsupported, not a TypeError, when only getRandomValues is missing", () => {
+    vi.stubGlobal("crypto", { subtle: globalThis.crypto.subtle });
+    expect(() => createCodeVerifier()).toThrow(expect.objectContaining({ code: "unsupported", name: "OpenRouterAuthError" }));
+  });
 });
