@@ -79,18 +79,12 @@ export function useOpenRouterConnect(options: UseOpenRouterConnectOptions = {}):
   }, [flow]);
   return useMemo(
     () => ({
+      ...snapshot,
       connect: flow.connect,
-      status: snapshot.status,
-      result: snapshot.result,
-      error: snapshot.error,
       reset: flow.reset,
       cancel: flow.cancel,
       continueInThisTab: flow.continueInThisTab,
       submitCode: flow.submitCode,
-      mode: snapshot.mode,
-      fallback: snapshot.fallback,
-      pasteUrl: snapshot.pasteUrl,
-      relayed: snapshot.relayed,
     }),
     [flow, snapshot],
   );

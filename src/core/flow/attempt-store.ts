@@ -53,7 +53,7 @@ export function savePopupMarker(attemptId: string, expiresAt: number): void {
   writeJson(storageArea("session"), POPUP_KEY, { attemptId, expiresAt });
   const local = storageArea("local");
   writeJson(local, POPUP_LOCAL_PREFIX + attemptId, expiresAt);
-  prunePopupMarkers();
+  livePopupAttempts();
 }
 
 export function clearPopupMarker(attemptId?: string): void {
@@ -63,34 +63,26 @@ export function clearPopupMarker(attemptId?: string): void {
   if (attemptId) removeItem(storageArea("local"), POPUP_LOCAL_PREFIX + attemptId);
 }
 
-function localPopupAttempts(now: number): string[] {
+/**
+ * The popup attempts pending in this browser (from localStorage), dropping the markers of
+ * attempts whose deadline has passed on the way (e.g. a tab closed mid-flow).
+ */
+function livePopupAttempts(now = Date.now()): string[] {
   const local = storageArea("local");
   const ids: string[] = [];
   try {
-    for (let i = 0; local && i < local.length; i++) {
+    // Backwards, so removing an entry doesn't skip the next one.
+    for (let i = (local?.length ?? 0) - 1; local && i >= 0; i--) {
       const key = local.key(i);
       if (!key?.startsWith(POPUP_LOCAL_PREFIX)) continue;
       const expiresAt = readJson(local, key);
       if (typeof expiresAt === "number" && expiresAt > now) ids.push(key.slice(POPUP_LOCAL_PREFIX.length));
+      else local.removeItem(key);
     }
   } catch {
     // blocked storage: no fallback
   }
   return ids;
-}
-
-/** Drops popup markers of attempts whose deadline has passed (e.g. a tab closed mid-flow). */
-export function prunePopupMarkers(now = Date.now()): void {
-  const local = storageArea("local");
-  const live = new Set(localPopupAttempts(now));
-  try {
-    for (let i = (local?.length ?? 0) - 1; local && i >= 0; i--) {
-      const key = local.key(i);
-      if (key?.startsWith(POPUP_LOCAL_PREFIX) && !live.has(key.slice(POPUP_LOCAL_PREFIX.length))) local.removeItem(key);
-    }
-  } catch {
-    // nothing to prune
-  }
 }
 
 /**
@@ -108,6 +100,6 @@ export function takePopupMarker(now = Date.now()): string | undefined {
 
 /** The one popup attempt pending in this browser, when exactly one is (fallback when sessionStorage was not copied). */
 export function solePendingPopupAttempt(now = Date.now()): string | undefined {
-  const ids = localPopupAttempts(now);
+  const ids = livePopupAttempts(now);
   return ids.length === 1 ? ids[0] : undefined;
 }
