@@ -206,6 +206,26 @@ export const Unstyled: Story = {
   },
 };
 
+/** A styled and an `unstyled` button on one page: the default stylesheet (injected once) leaves the unstyled one bare. */
+export const UnstyledBesideStyled: Story = {
+  render: (args) => (
+    <div style={{ display: "flex", gap: 16 }}>
+      <ConnectButton {...args}>Styled</ConnectButton>
+      <ConnectButton {...args} unstyled>
+        Unstyled
+      </ConnectButton>
+    </div>
+  ),
+  play: async ({ canvasElement }) => {
+    const styled = connectButton(canvasElement, /^styled$/i);
+    const bare = connectButton(canvasElement, /^unstyled$/i);
+    await waitFor(() => expect(getComputedStyle(styled.closest(".orc") as Element).flexDirection).toBe("column"));
+    await expect(getComputedStyle(bare.closest(".orc") as Element).rowGap).toBe("normal");
+    await expect(getComputedStyle(styled).cursor).toBe("pointer");
+    await expect(getComputedStyle(bare).cursor).not.toBe("pointer");
+  },
+};
+
 function SparkIcon() {
   return (
     <svg viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
