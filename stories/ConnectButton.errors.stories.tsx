@@ -1,14 +1,9 @@
 import type { Meta, StoryContext, StoryObj } from "@storybook/react-vite";
 import { expect, fn, userEvent, waitFor, within } from "storybook/test";
-import {
-  ConnectButton,
-  createOpenRouterAuthClient,
-  OpenRouterAuthProvider,
-  type OpenRouterAuthClient,
-  type OpenRouterAuthErrorCode,
-} from "../src/index.js";
+import { ConnectButton, createOpenRouterAuthClient, OpenRouterAuthProvider, type OpenRouterAuthClient } from "../src/index.js";
 import { BrowserTab } from "./support/BrowserTab.js";
 import { blockPopups, openCrossOriginPopups, refuseSessionStorage, type CrossOriginPopup } from "./support/browser-doubles.js";
+import { failures, type ExpectedError } from "./support/failures.js";
 import { connectButton, decideInWindow, emulatorOf, emulatorPageUrl, expectAnnounced, waitForStatus } from "./support/openrouter.js";
 
 /**
@@ -35,8 +30,8 @@ type Context = StoryContext<(typeof meta)["args"]>;
 type Start = (context: Context, button: HTMLButtonElement) => Promise<void>;
 const click: Start = async (_context, button) => userEvent.click(button);
 
-/** Plays the story: start, then expect `error` with `code`, announced as `message`. */
-function failsWith(code: OpenRouterAuthErrorCode, message: string, start: Start = click): Story["play"] {
+/** Plays the story: start, then expect the error with `code`, announced as `message`. */
+function failsWith({ code, message }: ExpectedError, start: Start = click): Story["play"] {
   return async (context) => {
     const button = connectButton(context.canvasElement);
     await start(context as Context, button);
@@ -63,7 +58,7 @@ function pasting(code: (context: Context) => string | Promise<string>): Start {
 export const InvalidRequest: Story = {
   args: { mint: { limit: -1 } },
   play: async (context) => {
-    await failsWith("invalid_request", "Invalid request: limit: must be between 0 and 1000000000")?.(context);
+    await failsWith({ code: "invalid_request", message: "Invalid request: limit: must be between 0 and 1000000000" })?.(context);
     await expect(emulatorOf(context).app.requests()).toEqual([]);
   },
 };
@@ -71,28 +66,22 @@ export const InvalidRequest: Story = {
 // ---------------------------------------------------------------- OpenRouter's answers
 
 /** `unauthorized`: minting without an API key (the provider has none here): 401. */
-export const Unauthorized: Story = {
-  parameters: { openrouter: { apiKey: null } },
-  play: failsWith("unauthorized", "OpenRouter answered 401: Missing Authentication header"),
-};
+export const Unauthorized: Story = { ...failures.unauthorized.cause(), play: failsWith(failures.unauthorized) };
 
 /** `forbidden`: OpenRouter refuses the key (403). */
-export const Forbidden: Story = {
-  beforeEach: (context) => emulatorOf(context).faults.failNext("code", { status: 403, message: "Forbidden" }),
-  play: failsWith("forbidden", "OpenRouter answered 403: Forbidden"),
-};
+export const Forbidden: Story = { ...failures.forbidden.cause(), play: failsWith(failures.forbidden) };
 
 /** `invalid_code`: a code OpenRouter never issued (or already exchanged), pasted in paste mode. */
 export const InvalidCode: Story = {
   args: { mint: undefined, mode: "paste" },
-  play: failsWith("invalid_code", "OpenRouter answered 403: Invalid code or code_verifier", pasting(() => "auth_code_never-issued")),
+  play: failsWith({ code: "invalid_code", message: "OpenRouter answered 403: Invalid code or code_verifier" }, pasting(() => "auth_code_never-issued")),
 };
 
 /** `code_expired`: codes live 10 minutes on OpenRouter; this story's emulator gives them 1 ms. */
 export const CodeExpired: Story = {
   parameters: { openrouter: { codeTtlMs: 1 } },
   beforeEach: (context) => emulatorOf(context).faults.delay("exchange", 50),
-  play: failsWith("code_expired", "OpenRouter answered 403: Authorization code expired"),
+  play: failsWith({ code: "code_expired", message: "OpenRouter answered 403: Authorization code expired" }),
 };
 
 /**
@@ -102,8 +91,7 @@ export const CodeExpired: Story = {
 export const InvalidCodeChallengeMethod: Story = {
   args: { mint: undefined, mode: "paste" },
   play: failsWith(
-    "invalid_code_challenge_method",
-    "OpenRouter answered 400: Invalid code_challenge_method",
+    { code: "invalid_code_challenge_method", message: "OpenRouter answered 400: Invalid code_challenge_method" },
     pasting(async (context) => {
       const emulator = emulatorOf(context);
       const client = createOpenRouterAuthClient({ baseUrl: emulator.apiBaseUrl, apiKey: emulator.apiKey });
@@ -114,40 +102,22 @@ export const InvalidCodeChallengeMethod: Story = {
 };
 
 /** `conflict`: 409, "try again later"; `error.retryable` is true. */
-export const Conflict: Story = {
-  beforeEach: (context) => emulatorOf(context).faults.failNext("code", { status: 409 }),
-  play: failsWith("conflict", "OpenRouter answered 409: Resource conflict. Please try again later."),
-};
+export const Conflict: Story = { ...failures.conflict.cause(), play: failsWith(failures.conflict) };
 
 /** `rate_limited`: 429. */
-export const RateLimited: Story = {
-  beforeEach: (context) => emulatorOf(context).faults.failNext("code", { status: 429 }),
-  play: failsWith("rate_limited", "OpenRouter answered 429: Rate limit exceeded"),
-};
+export const RateLimited: Story = { ...failures.rateLimited.cause(), play: failsWith(failures.rateLimited) };
 
 /** `http_error`: any other HTTP error, here a 404 (e.g. a `mintUrl` pointing nowhere). */
-export const HttpError: Story = {
-  beforeEach: (context) => emulatorOf(context).faults.failNext("code", { status: 404, message: "Not Found" }),
-  play: failsWith("http_error", "OpenRouter answered 404: Not Found"),
-};
+export const HttpError: Story = { ...failures.notFound.cause(), play: failsWith(failures.notFound) };
 
 /** `server_error`: 5XX on the exchange. The library never retries it: a code works once. */
-export const ServerError: Story = {
-  beforeEach: (context) => emulatorOf(context).faults.failNext("exchange", { status: 500 }),
-  play: failsWith("server_error", "OpenRouter answered 500: Internal Server Error"),
-};
+export const ServerError: Story = { ...failures.serverError.cause("exchange"), play: failsWith(failures.serverError) };
 
 /** `network_error`: the connection drops before an answer arrives. */
-export const NetworkError: Story = {
-  beforeEach: (context) => emulatorOf(context).faults.dropNext("exchange"),
-  play: failsWith("network_error", "Could not reach https://openrouter.test."),
-};
+export const NetworkError: Story = { ...failures.dropped.cause("exchange"), play: failsWith(failures.dropped) };
 
 /** `invalid_response`: a 200 that isn't JSON (a proxy's HTML page, say). */
-export const InvalidResponse: Story = {
-  beforeEach: (context) => emulatorOf(context).faults.malformedNext("exchange"),
-  play: failsWith("invalid_response", "OpenRouter's answer (HTTP 200) was not JSON."),
-};
+export const InvalidResponse: Story = { ...failures.notJson.cause("exchange"), play: failsWith(failures.notJson) };
 
 // ---------------------------------------------------------------- deadlines and aborts
 
@@ -155,7 +125,7 @@ export const InvalidResponse: Story = {
 export const Timeout: Story = {
   args: { timeoutMs: 1000 },
   beforeEach: (context) => emulatorOf(context).faults.delay("code", 600_000),
-  play: failsWith("timeout", "No answer within 1 s; please try again."),
+  play: failsWith({ code: "timeout", message: "No answer within 1 s; please try again." }),
 };
 
 function abortingClient(client: OpenRouterAuthClient): OpenRouterAuthClient {
@@ -173,7 +143,7 @@ export const Aborted: Story = {
       </OpenRouterAuthProvider>
     );
   },
-  play: failsWith("aborted", "The request was aborted."),
+  play: failsWith({ code: "aborted", message: "The request was aborted." }),
 };
 
 // ---------------------------------------------------------------- the browser and the user
@@ -181,7 +151,7 @@ export const Aborted: Story = {
 /** `cancelled`: the user pressed Cancel while OpenRouter's page was open. */
 export const Cancelled: Story = {
   args: { mint: undefined, mode: "paste" },
-  play: failsWith("cancelled", "Connecting was cancelled.", async (context, button) => {
+  play: failsWith({ code: "cancelled", message: "Connecting was cancelled." }, async (context, button) => {
     await userEvent.click(button);
     await waitForStatus(button, "awaiting-approval");
     await userEvent.click(within(context.canvasElement).getByRole("button", { name: "Cancel" }));
@@ -197,7 +167,7 @@ export const PopupBlocked: Story = {
   args: { mint: undefined },
   beforeEach: () => blockPopups(),
   play: async (context) => {
-    await failsWith("popup_blocked", "The browser blocked the OpenRouter window.")?.(context);
+    await failsWith({ code: "popup_blocked", message: "The browser blocked the OpenRouter window." })?.(context);
     await expect(within(context.canvasElement).getByRole("button", { name: "Paste a code instead" })).toBeInTheDocument();
   },
 };
@@ -216,7 +186,7 @@ export const PopupClosed: Story = {
     crossOriginPopup = popup;
     return restore;
   },
-  play: failsWith("popup_closed", "The OpenRouter window was closed before approval.", async (_context, button) => {
+  play: failsWith({ code: "popup_closed", message: "The OpenRouter window was closed before approval." }, async (_context, button) => {
     await userEvent.click(button);
     await waitForStatus(button, "awaiting-approval");
     // The user reads OpenRouter's page for a moment, then closes the window.
@@ -232,7 +202,7 @@ export const PopupClosed: Story = {
 export const Unsupported: Story = {
   args: { mint: undefined, mode: "redirect" },
   beforeEach: () => refuseSessionStorage(),
-  play: failsWith("unsupported", "This browser blocks sessionStorage, which the redirect flow needs; use the popup."),
+  play: failsWith({ code: "unsupported", message: "This browser blocks sessionStorage, which the redirect flow needs; use the popup." }),
 };
 
 /**

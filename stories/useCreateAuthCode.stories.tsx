@@ -1,7 +1,7 @@
 import type { Meta, StoryObj } from "@storybook/react-vite";
 import { expect, userEvent, waitFor, within } from "storybook/test";
-import type { OpenRouterAuthErrorCode } from "../src/index.js";
 import { CreateAuthCodeForm } from "./examples/CreateAuthCodeForm.js";
+import { failures, type ExpectedError } from "./support/failures.js";
 import { emulatorOf } from "./support/openrouter.js";
 
 const meta = {
@@ -102,7 +102,7 @@ export const InvalidInput: Story = {
 };
 
 /** Plays one error: submit, expect `code` and `message` in the live region. */
-function failsWith(code: OpenRouterAuthErrorCode, message: string): Story["play"] {
+function failsWith({ code, message }: ExpectedError): Story["play"] {
   return async ({ canvasElement }) => {
     const status = await submit(canvasElement);
     await waitFor(() => expect(within(status).getByTestId("error-code")).toHaveTextContent(code));
@@ -111,49 +111,28 @@ function failsWith(code: OpenRouterAuthErrorCode, message: string): Story["play"
 }
 
 /** `unauthorized`: no API key (the provider has none here): 401. */
-export const Unauthorized: Story = {
-  parameters: { openrouter: { apiKey: null } },
-  play: failsWith("unauthorized", "OpenRouter answered 401: Missing Authentication header"),
-};
+export const Unauthorized: Story = { ...failures.unauthorized.cause(), play: failsWith(failures.unauthorized) };
 
 /** `unauthorized`: a key OpenRouter doesn't know. */
 export const UnknownApiKey: Story = {
   parameters: { openrouter: { apiKey: "sk-or-v1-not-a-real-key" } },
-  play: failsWith("unauthorized", "OpenRouter answered 401: User not found."),
+  play: failsWith({ code: "unauthorized", message: "OpenRouter answered 401: User not found." }),
 };
 
 /** `forbidden`: 403. */
-export const Forbidden: Story = {
-  beforeEach: (context) => emulatorOf(context).faults.failNext("code", { status: 403, message: "Forbidden" }),
-  play: failsWith("forbidden", "OpenRouter answered 403: Forbidden"),
-};
+export const Forbidden: Story = { ...failures.forbidden.cause(), play: failsWith(failures.forbidden) };
 
 /** `conflict`: 409, documented by OpenRouter for this endpoint. */
-export const Conflict: Story = {
-  beforeEach: (context) => emulatorOf(context).faults.failNext("code", { status: 409 }),
-  play: failsWith("conflict", "OpenRouter answered 409: Resource conflict. Please try again later."),
-};
+export const Conflict: Story = { ...failures.conflict.cause(), play: failsWith(failures.conflict) };
 
 /** `rate_limited`: 429. */
-export const RateLimited: Story = {
-  beforeEach: (context) => emulatorOf(context).faults.failNext("code", { status: 429 }),
-  play: failsWith("rate_limited", "OpenRouter answered 429: Rate limit exceeded"),
-};
+export const RateLimited: Story = { ...failures.rateLimited.cause(), play: failsWith(failures.rateLimited) };
 
 /** `server_error`: 500. Never retried by the hook; the error says `retryable`, you decide. */
-export const ServerError: Story = {
-  beforeEach: (context) => emulatorOf(context).faults.failNext("code", { status: 500 }),
-  play: failsWith("server_error", "OpenRouter answered 500: Internal Server Error"),
-};
+export const ServerError: Story = { ...failures.serverError.cause(), play: failsWith(failures.serverError) };
 
 /** `network_error`: the connection dropped. */
-export const NetworkError: Story = {
-  beforeEach: (context) => emulatorOf(context).faults.dropNext("code"),
-  play: failsWith("network_error", "Could not reach https://openrouter.test."),
-};
+export const NetworkError: Story = { ...failures.dropped.cause(), play: failsWith(failures.dropped) };
 
 /** `invalid_response`: a 200 that isn't JSON. */
-export const InvalidResponse: Story = {
-  beforeEach: (context) => emulatorOf(context).faults.malformedNext("code"),
-  play: failsWith("invalid_response", "OpenRouter's answer (HTTP 200) was not JSON."),
-};
+export const InvalidResponse: Story = { ...failures.notJson.cause(), play: failsWith(failures.notJson) };
