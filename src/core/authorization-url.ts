@@ -1,4 +1,5 @@
 import * as z from "zod/mini";
+import { HTTP_URL_MESSAGE, httpUrl } from "./http-url.js";
 import type { CodeChallengeMethod } from "./pkce.js";
 import { callbackUrlSchema, codeChallengeMethodSchema, keyLabelSchema, limitSchema, parseRequest, unreservedSchema } from "./schemas.js";
 
@@ -25,35 +26,20 @@ export interface HeadlessAuthorizationUrlOptions {
 }
 
 // The same field schemas as the request bodies, so both refuse the same values with the same messages.
+// Key order is URL parameter order: zod returns fields in schema order.
+const pkce = { codeChallenge: unreservedSchema, codeChallengeMethod: codeChallengeMethodSchema };
 const limit = z.optional(limitSchema);
-const authUrl = z.optional(
-  z.custom<string>((v) => {
-    try {
-      return /^https?:$/.test(new URL(String(v)).protocol);
-    } catch {
-      return false;
-    }
-  }, "must be an absolute http(s) URL"),
-);
-const authorizationUrlSchema = z.strictObject({
-  callbackUrl: callbackUrlSchema,
-  codeChallenge: unreservedSchema,
-  codeChallengeMethod: codeChallengeMethodSchema,
-  limit,
-  authUrl,
-});
-const headlessAuthorizationUrlSchema = z.strictObject({
-  codeChallenge: unreservedSchema,
-  codeChallengeMethod: codeChallengeMethodSchema,
-  keyLabel: z.optional(keyLabelSchema),
-  limit,
-  authUrl,
-});
+const authUrl = z.optional(z.custom<string>((v) => !!httpUrl(v), HTTP_URL_MESSAGE));
+const authorizationUrlSchema = z.strictObject({ callbackUrl: callbackUrlSchema, ...pkce, limit, authUrl });
+const headlessAuthorizationUrlSchema = z.strictObject({ ...pkce, keyLabel: z.optional(keyLabelSchema), limit, authUrl });
 
-/** `authUrl` with `params` set in order (replacing any of the same name), undefined ones left out. */
-function toUrl(authUrlValue: string | undefined, params: Record<string, string | number | undefined>): string {
-  const url = new URL(String(authUrlValue ?? DEFAULT_AUTH_URL));
-  for (const [name, value] of Object.entries(params)) if (value !== undefined) url.searchParams.set(name, String(value));
+/** `authUrl` with each other field set as a snake_case parameter (replacing any of the same name), undefined ones left out. */
+function toUrl(schema: typeof authorizationUrlSchema | typeof headlessAuthorizationUrlSchema, input: unknown): string {
+  const { authUrl: consentPage = DEFAULT_AUTH_URL, ...params } = parseRequest<Record<string, unknown>>(schema, input ?? {});
+  const url = new URL(consentPage as string);
+  for (const [name, value] of Object.entries(params)) {
+    if (value !== undefined) url.searchParams.set(name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`), String(value));
+  }
   return url.toString();
 }
 
@@ -63,13 +49,7 @@ function toUrl(authUrlValue: string | undefined, params: Record<string, string |
  * before anything is opened; missing options report each required field.
  */
 export function buildAuthorizationUrl(input: AuthorizationUrlOptions): string {
-  const o = parseRequest(authorizationUrlSchema, input ?? {});
-  return toUrl(o.authUrl, {
-    callback_url: o.callbackUrl,
-    code_challenge: o.codeChallenge,
-    code_challenge_method: o.codeChallengeMethod,
-    limit: o.limit,
-  });
+  return toUrl(authorizationUrlSchema, input);
 }
 
 /**
@@ -77,11 +57,5 @@ export function buildAuthorizationUrl(input: AuthorizationUrlOptions): string {
  * approval OpenRouter shows the code, which the user pastes back into the app.
  */
 export function buildHeadlessAuthorizationUrl(input: HeadlessAuthorizationUrlOptions): string {
-  const o = parseRequest(headlessAuthorizationUrlSchema, input ?? {});
-  return toUrl(o.authUrl, {
-    code_challenge: o.codeChallenge,
-    code_challenge_method: o.codeChallengeMethod,
-    key_label: o.keyLabel,
-    limit: o.limit,
-  });
+  return toUrl(headlessAuthorizationUrlSchema, input);
 }

@@ -1,4 +1,5 @@
-import { OpenRouterAuthError, type OpenRouterAuthErrorCode } from "./errors.js";
+import { invalidRequest, OpenRouterAuthError, type OpenRouterAuthErrorCode } from "./errors.js";
+import { HTTP_URL_MESSAGE, httpUrl } from "./http-url.js";
 import { keyInfoWireResponseSchema, toKeyInfo, type OpenRouterKeyInfo } from "./key-info.js";
 import {
   createAuthKeysCodeRequestSchema,
@@ -57,53 +58,31 @@ export interface OpenRouterAuthClient {
   getKeyInfo(key: string, options?: RequestOptions): Promise<OpenRouterKeyInfo>;
 }
 
-/** `invalid_request` about one option, with its own sentence as the message. */
-function invalidOption(path: string, message: string, issue: string): OpenRouterAuthError {
-  return new OpenRouterAuthError("invalid_request", message, { issues: [{ path: [path], message: issue }] });
-}
-
 function absoluteHttpUrl(value: string, name: string): string {
-  try {
-    const url = new URL(value);
-    if (url.protocol === "https:" || url.protocol === "http:") return url.toString().replace(/\/+$/, "");
-  } catch {
-    // reported below
-  }
-  throw invalidOption(name, `${name} must be an absolute http(s) URL.`, "must be an absolute http(s) URL");
+  const url = httpUrl(value);
+  if (url) return url.href.replace(/\/+$/, "");
+  // Unlike invalidRequest's "Invalid request: …", this message leads with the option's name (asserted word for word).
+  throw new OpenRouterAuthError("invalid_request", `${name} ${HTTP_URL_MESSAGE}.`, { issues: [{ path: [name], message: HTTP_URL_MESSAGE }] });
 }
 
 const MAX_MESSAGE_LENGTH = 300;
 
-/** OpenRouter's error text, cleaned: `{ error: { message } }`, or a plain string error. */
-function serverMessage(body: unknown): string | undefined {
-  if (!body || typeof body !== "object") return undefined;
-  const error = (body as { error?: unknown }).error;
-  const message =
-    typeof error === "string" ? error : error && typeof error === "object" ? (error as { message?: unknown }).message : undefined;
-  // Not truncated here: redact() must see every secret whole before the text is cut.
-  // eslint-disable-next-line no-control-regex
-  return typeof message === "string" ? message.replace(/[\u0000-\u001f\u007f]/g, " ") : undefined;
-}
+const CODE_FOR_STATUS: Record<number, OpenRouterAuthErrorCode> = {
+  400: "invalid_request",
+  401: "unauthorized",
+  403: "forbidden",
+  409: "conflict",
+  429: "rate_limited",
+};
 
-function codeForStatus(status: number, message: string, operation: "create" | "exchange" | "key"): OpenRouterAuthErrorCode {
-  if (status === 400) return operation === "exchange" && /code_challenge_method/i.test(message) ? "invalid_code_challenge_method" : "invalid_request";
-  if (status === 401) return "unauthorized";
-  if (status === 403) {
-    if (operation === "exchange" && /expired/i.test(message)) return "code_expired";
-    if (operation === "exchange" && /invalid code|code_verifier/i.test(message)) return "invalid_code";
-    return "forbidden";
+function codeForStatus(status: number, message: string, exchange: boolean): OpenRouterAuthErrorCode {
+  // Only the exchange's answers say which part of the PKCE proof was wrong.
+  if (exchange) {
+    if (status === 400 && /code_challenge_method/i.test(message)) return "invalid_code_challenge_method";
+    if (status === 403 && /expired/i.test(message)) return "code_expired";
+    if (status === 403 && /invalid code|code_verifier/i.test(message)) return "invalid_code";
   }
-  if (status === 409) return "conflict";
-  if (status === 429) return "rate_limited";
-  if (status >= 500) return "server_error";
-  return "http_error";
-}
-
-/** Removes every secret we sent from text the server gave back, in case it echoes them. */
-function redact(text: string, secrets: ReadonlyArray<string | undefined>): string {
-  let out = text;
-  for (const secret of secrets) if (secret && secret.length >= 8) out = out.split(secret).join("[redacted]");
-  return out;
+  return CODE_FOR_STATUS[status] ?? (status >= 500 ? "server_error" : "http_error");
 }
 
 /**
@@ -115,120 +94,142 @@ export function createOpenRouterAuthClient(options: OpenRouterAuthClientOptions 
   const baseUrl = absoluteHttpUrl(options.baseUrl ?? DEFAULT_BASE_URL, "baseUrl");
   // A path ("/api/openrouter/mint") is resolved against the page when a request is sent,
   // so the client can be created during server rendering.
-  const mintUrl = options.mintUrl?.startsWith("/") && !options.mintUrl.startsWith("//")
-    ? options.mintUrl
-    : options.mintUrl
-      ? absoluteHttpUrl(options.mintUrl, "mintUrl")
-      : `${baseUrl}/auth/keys/code`;
-  const resolveMintUrl = () => {
-    if (!mintUrl.startsWith("/")) return mintUrl;
-    const page = (globalThis as { location?: { href: string } }).location?.href;
-    if (!page) throw invalidOption("mintUrl", "A relative mintUrl needs a page to resolve against; pass an absolute URL outside browsers.", "must be absolute outside browsers");
-    return new URL(mintUrl, page).toString();
-  };
-  // AbortSignal.timeout throws a RangeError on every request for a non-integer, negative,
-  // infinite or too large delay: refuse those here, as invalid_request, and round fractions up.
+  const requestedMintUrl = options.mintUrl;
+  const mintUrl = !requestedMintUrl
+    ? `${baseUrl}/auth/keys/code`
+    : /^\/(?!\/)/.test(requestedMintUrl)
+      ? requestedMintUrl
+      : absoluteHttpUrl(requestedMintUrl, "mintUrl");
+  // Only the setTimeout range matters now, but values up to 2^32-1 were always accepted:
+  // keep refusing the same ones as invalid_request, and round fractions up.
   const requestedTimeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (typeof requestedTimeout !== "number" || !(requestedTimeout > 0 && requestedTimeout <= 0xffffffff)) {
-    throw invalidOption("timeoutMs", "timeoutMs must be a number of milliseconds above 0.", "must be a number of milliseconds between 1 and 4294967295");
+    throw invalidRequest([{ path: ["timeoutMs"], message: "must be a number of milliseconds between 1 and 4294967295" }]);
   }
   const timeoutMs = Math.ceil(requestedTimeout);
 
   // Credentials come from `apiKey` only: a stray Authorization in `headers` must never reach the exchange.
-  const attribution: Record<string, string> = Object.fromEntries(
-    Object.entries(options.headers ?? {}).filter(([name]) => name.toLowerCase() !== "authorization"),
-  );
-  if (options.appUrl) attribution["HTTP-Referer"] = options.appUrl;
-  if (options.appTitle) attribution["X-OpenRouter-Title"] = options.appTitle;
-  const categories = typeof options.appCategories === "string" ? options.appCategories : options.appCategories?.join(",");
-  if (categories) attribution["X-OpenRouter-Categories"] = categories;
+  const attribution: Record<string, string> = {};
+  for (const [name, value] of Object.entries(options.headers ?? {})) if (name.toLowerCase() !== "authorization") attribution[name] = value;
+  for (const [name, value] of [
+    ["HTTP-Referer", options.appUrl],
+    ["X-OpenRouter-Title", options.appTitle],
+    // An array's String() is its items joined by commas, exactly the header's format.
+    ["X-OpenRouter-Categories", options.appCategories && String(options.appCategories)],
+  ]) if (value) attribution[name!] = value;
 
-  async function send(
-    operation: "create" | "exchange" | "key",
+  /**
+   * One request: sends `body` as JSON (POST) or nothing (GET), parses a 2xx answer
+   * with `schema` and maps every failure to a stable code. `secrets` (and the bearer)
+   * are cut out of any text the server echoes back.
+   */
+  async function send<T>(
+    what: "createAuthCode" | "exchangeAuthCode" | "getKeyInfo",
     url: string,
-    init: { method: "GET" | "POST"; body?: unknown; bearer?: string; secrets: ReadonlyArray<string | undefined> },
+    schema: Parameters<typeof parseResponse<T>>[0],
+    body: object | undefined,
+    bearer: string | undefined,
     signal: AbortSignal | undefined,
-  ): Promise<unknown> {
-    const fetchImpl = options.fetch ?? globalThis.fetch;
-    const headers: Record<string, string> = { ...attribution, Accept: "application/json" };
-    if (init.body !== undefined) headers["Content-Type"] = "application/json";
-    if (init.bearer) headers.Authorization = `Bearer ${init.bearer}`;
-    const deadline = AbortSignal.timeout(timeoutMs);
-    const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
-    const failed = (error: unknown) => {
-      if (signal?.aborted) return new OpenRouterAuthError("aborted", "The request was aborted.", { cause: signal.reason });
-      if (deadline.aborted) return new OpenRouterAuthError("timeout", `OpenRouter did not answer within ${timeoutMs} ms.`);
-      if (error instanceof OpenRouterAuthError) return error;
-      return new OpenRouterAuthError("network_error", `Could not reach ${new URL(url).origin}.`, { cause: error });
+    secrets: ReadonlyArray<string | undefined> = [],
+  ): Promise<T> {
+    const headers = {
+      ...attribution,
+      Accept: "application/json",
+      ...(body && { "Content-Type": "application/json" }),
+      ...(bearer && { Authorization: `Bearer ${bearer}` }),
     };
-
-    if (signal?.aborted) throw failed(undefined);
+    // One controller for the caller's signal and our deadline, not AbortSignal.any/timeout:
+    // Safari before 17.4 (and 16 for timeout) lacks them. Both hooks are undone in `finally`.
+    const controller = new AbortController();
+    // A custom fetch may ignore its signal: racing `ended` still ends the wait on abort or the deadline.
+    let end!: () => void;
+    const ended = new Promise<never>((_, reject) => (end = reject));
+    const stop = () => {
+      controller.abort();
+      end();
+    };
+    // setTimeout fires at once for delays above 2^31-1 ms, so cap (at ~24.8 days) rather than fail.
+    const deadline = setTimeout(stop, Math.min(timeoutMs, 0x7fffffff));
+    signal?.addEventListener("abort", stop);
     let response: Response;
     let text: string;
     try {
-      response = await fetchImpl(url, {
-        method: init.method,
-        headers,
-        body: init.body === undefined ? undefined : JSON.stringify(init.body),
-        signal: combined,
-      });
-      text = await response.text();
+      // Already aborted: fail below without calling fetch (one that ignores the signal would still send).
+      if (signal?.aborted) throw signal.reason;
+      [response, text] = await Promise.race([
+        (async () => {
+          const answer = await (options.fetch ?? fetch)(url, {
+            method: body ? "POST" : "GET",
+            headers,
+            body: body && JSON.stringify(body),
+            signal: controller.signal,
+          });
+          return [answer, await answer.text()] as const;
+        })(),
+        ended,
+      ]);
     } catch (error) {
-      throw failed(error);
+      if (signal?.aborted) throw new OpenRouterAuthError("aborted", "The request was aborted.", { cause: signal.reason });
+      if (controller.signal.aborted) throw new OpenRouterAuthError("timeout", `OpenRouter did not answer within ${timeoutMs} ms.`);
+      if (error instanceof OpenRouterAuthError) throw error;
+      throw new OpenRouterAuthError("network_error", `Could not reach ${new URL(url).origin}.`, { cause: error });
+    } finally {
+      clearTimeout(deadline);
+      signal?.removeEventListener("abort", stop);
     }
-    let body: unknown;
-    let isJson = true;
+    let parsed: unknown;
     try {
-      body = text ? JSON.parse(text) : undefined;
+      parsed = text ? JSON.parse(text) : undefined;
     } catch {
-      isJson = false;
+      // not JSON: reported below, or the status says enough
     }
+    const { status } = response;
     if (!response.ok) {
-      const message = redact(serverMessage(body) ?? `HTTP ${response.status}`, init.secrets).slice(0, MAX_MESSAGE_LENGTH);
-      const code = codeForStatus(response.status, message, operation);
-      throw new OpenRouterAuthError(code, `OpenRouter answered ${response.status}: ${message}`, { status: response.status });
+      // OpenRouter's error text: `{ error: { message } }`, or a plain string error.
+      const error = (parsed as { error?: unknown } | undefined)?.error;
+      const said = typeof error === "string" ? error : (error as { message?: unknown } | undefined)?.message;
+      // Control characters become spaces. Not truncated yet: every secret must be seen whole first.
+      // eslint-disable-next-line no-control-regex
+      let message = typeof said === "string" ? said.replace(/[\u0000-\u001f\u007f]/g, " ") : `HTTP ${status}`;
+      // Removes every secret we sent, in case the server echoes them.
+      for (const secret of [bearer, ...secrets]) if (secret && secret.length >= 8) message = message.replaceAll(secret, "[redacted]");
+      message = message.slice(0, MAX_MESSAGE_LENGTH);
+      throw new OpenRouterAuthError(codeForStatus(status, message, what === "exchangeAuthCode"), `OpenRouter answered ${status}: ${message}`, { status });
     }
-    if (!isJson || body === undefined) {
-      throw new OpenRouterAuthError("invalid_response", `OpenRouter's answer (HTTP ${response.status}) was not JSON.`, { status: response.status });
-    }
-    return body;
+    if (parsed === undefined) throw new OpenRouterAuthError("invalid_response", `OpenRouter's answer (HTTP ${status}) was not JSON.`, { status });
+    return parseResponse(schema, parsed, what);
   }
 
   return {
     baseUrl,
     mintUrl,
     async createAuthCode(request, requestOptions) {
-      const valid = parseRequest(createAuthKeysCodeRequestSchema, request);
-      const body = await send(
-        "create",
-        resolveMintUrl(),
-        { method: "POST", body: toCreateAuthKeysCodeWireBody(valid), bearer: options.apiKey, secrets: [options.apiKey] },
-        requestOptions?.signal,
-      );
-      const { data } = parseResponse(createAuthKeysCodeWireResponseSchema, body, "createAuthCode");
+      const wire = toCreateAuthKeysCodeWireBody(parseRequest(createAuthKeysCodeRequestSchema, request));
+      let url = mintUrl;
+      if (url[0] === "/") {
+        try {
+          url = new URL(url, location.href).href;
+        } catch {
+          // No page to resolve against (a server, a worker) or one it cannot resolve against.
+          throw invalidRequest([{ path: ["mintUrl"], message: "must be absolute outside browsers" }]);
+        }
+      }
+      const { data } = await send("createAuthCode", url, createAuthKeysCodeWireResponseSchema, wire, options.apiKey, requestOptions?.signal);
       return { data: { id: data.id, appId: data.app_id, createdAt: data.created_at } };
     },
     async exchangeAuthCode(request, requestOptions) {
       const valid = parseRequest(exchangeAuthCodeRequestSchema, request);
-      const wire: Record<string, string> = { code: valid.code };
-      if (valid.codeVerifier !== undefined) wire.code_verifier = valid.codeVerifier;
-      if (valid.codeChallengeMethod !== undefined) wire.code_challenge_method = valid.codeChallengeMethod;
-      const body = await send(
-        "exchange",
-        `${baseUrl}/auth/keys`,
-        { method: "POST", body: wire, secrets: [valid.codeVerifier, valid.code] },
-        requestOptions?.signal,
-      );
-      const parsed = parseResponse(exchangeAuthCodeWireResponseSchema, body, "exchangeAuthCode");
+      // JSON.stringify leaves out the undefined ones.
+      const wire = { code: valid.code, code_verifier: valid.codeVerifier, code_challenge_method: valid.codeChallengeMethod };
+      const parsed = await send("exchangeAuthCode", `${baseUrl}/auth/keys`, exchangeAuthCodeWireResponseSchema, wire, undefined, requestOptions?.signal, [
+        valid.codeVerifier,
+        valid.code,
+      ]);
       return { key: parsed.key, userId: parsed.user_id ?? null };
     },
     async getKeyInfo(key, requestOptions) {
-      if (typeof key !== "string" || !key || /\s/.test(key)) {
-        throw invalidOption("key", "Invalid request: key must be a non-empty string.", "must be a non-empty string without whitespace");
-      }
-      const body = await send("key", `${baseUrl}/key`, { method: "GET", bearer: key, secrets: [key] }, requestOptions?.signal);
-      return toKeyInfo(parseResponse(keyInfoWireResponseSchema, body, "getKeyInfo"));
+      if (typeof key !== "string" || !key || /\s/.test(key)) throw invalidRequest([{ path: ["key"], message: "must be a non-empty string without whitespace" }]);
+      return toKeyInfo(await send("getKeyInfo", `${baseUrl}/key`, keyInfoWireResponseSchema, undefined, key, requestOptions?.signal));
     },
   };
 }
-

@@ -53,11 +53,13 @@ const RETRYABLE: ReadonlySet<OpenRouterAuthErrorCode> = new Set([
  */
 export class OpenRouterAuthError extends Error {
   override readonly name = "OpenRouterAuthError";
-  readonly code: OpenRouterAuthErrorCode;
-  readonly status?: number;
-  readonly retryable: boolean;
+  // `declare`: set in the constructor only, so no emitted field declarations (bytes), and
+  // status/issues are absent, not own properties holding undefined, when not given.
+  declare readonly code: OpenRouterAuthErrorCode;
+  declare readonly status?: number;
+  declare readonly retryable: boolean;
   /** For `invalid_request`: each offending path with its message. */
-  readonly issues?: OpenRouterAuthIssue[];
+  declare readonly issues?: OpenRouterAuthIssue[];
 
   constructor(code: OpenRouterAuthErrorCode, message: string, options: OpenRouterAuthErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });

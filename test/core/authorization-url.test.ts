@@ -104,6 +104,7 @@ describe("buildAuthorizationUrl", () => {
     ["a string limit", { limit: "100" }, "limit", "must be a finite number"],
     ["a relative authUrl", { authUrl: "/auth" }, "authUrl", "absolute http(s) URL"],
     ["a javascript: authUrl", { authUrl: "javascript:alert(1)" }, "authUrl", "absolute http(s) URL"],
+    ["an ftp: authUrl", { authUrl: "ftp://openrouter.ai/auth" }, "authUrl", "absolute http(s) URL"],
   ])("refuses %s with invalid_request at its path", (_label, patch, path, message) => {
     const error = thrown(() => buildAuthorizationUrl({ ...base, ...patch } as AuthorizationUrlOptions));
     expect(error.code).toBe("invalid_request");

@@ -174,6 +174,21 @@ describe("createAuthCode", () => {
     expect(seen[0]!.headers["x-openrouter-categories"]).toBe("cli-agent,programming-app");
   });
 
+  it("sends no categories header for an empty list", async () => {
+    await client({ appCategories: [] }).createAuthCode({ callbackUrl: CB });
+    expect(seen[0]!.headers).not.toHaveProperty("x-openrouter-categories");
+  });
+
+  it("sends extra headers but never an Authorization from them, whatever its case", async () => {
+    const headers = { "X-Custom": "1", authorization: "Bearer stray-0123456789", AUTHORIZATION: "Bearer stray-9876543210" };
+    const c = client({ apiKey: API_KEY, headers });
+    await c.createAuthCode({ callbackUrl: CB });
+    await c.exchangeAuthCode({ code: CODE });
+    expect(seen[0]!.headers).toMatchObject({ "x-custom": "1", authorization: `Bearer ${API_KEY}` });
+    expect(seen[1]!.headers["x-custom"]).toBe("1");
+    expect(seen[1]!.headers).not.toHaveProperty("authorization");
+  });
+
   it("sends it to mintUrl when set (own server route), while the exchange stays on baseUrl", async () => {
     const mint = "https://myapp.com/api/openrouter/mint";
     server.use(http.post(mint, () => HttpResponse.json(CREATED)));
@@ -265,6 +280,14 @@ describe("getKeyInfo", () => {
       expiresAt: null,
       isFreeTier: true,
     });
+  });
+
+  it.each([
+    ["a null limit_remaining", { limit: 10, limit_remaining: null, usage: 4 }, 6],
+    ["usage above the limit", { limit: 10, usage: 12.5 }, 0],
+  ])("works limitRemaining out from limit and usage for %s", async (_label, fields, remaining) => {
+    server.use(http.get(KEY_URL, () => HttpResponse.json({ data: { label: "k", is_free_tier: false, ...fields } })));
+    await expect(client().getKeyInfo(USER_KEY)).resolves.toMatchObject({ limitRemaining: remaining });
   });
 
   it("keeps limitRemaining null for a key without a limit", async () => {

@@ -30,6 +30,8 @@ describe("OpenRouterAuthError", () => {
     expect(error.status).toBeUndefined();
     expect(error.issues).toBeUndefined();
     expect("cause" in error).toBe(false);
+    expect("status" in error).toBe(false);
+    expect("issues" in error).toBe(false);
   });
 
   const retryableByDefault: Array<[OpenRouterAuthErrorCode, boolean]> = [
