@@ -7,7 +7,7 @@ import { isCodeVerifier, METHOD_MESSAGE, UNRESERVED_MESSAGE, type CodeChallengeM
 // users hundreds of bytes, a `refine` about 75 (see ../../shared/toolchain.md).
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** ISO 8601 in UTC with seconds; minute precision is rejected by OpenRouter. */
 const ISO_UTC_WITH_SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
 /** Largest credit limit we pass on: anything above is a mistake, not a budget. */

@@ -9,14 +9,13 @@ import {
   parseCreateAuthKeysCodeWireBody,
   type CreateAuthKeysCodeRequest,
   type UsageLimitType,
+  UUID,
 } from "../core/schemas.js";
 
 /** Largest request body the handler reads; a real one is well under 1 kB. */
 export const MAX_MINT_BODY_BYTES = 16 * 1024;
 
 const USAGE_LIMIT_TYPES: readonly UsageLimitType[] = ["daily", "weekly", "monthly"];
-// The request schema's own UUID rule (not exported from core/schemas.ts).
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * What the browser may ask for. A request over a bound is refused with 400, never capped;

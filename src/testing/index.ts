@@ -4,6 +4,7 @@
 // are exactly the emulator's. Works with `setupServer` (msw/node) and `setupWorker` (msw/browser).
 // Needs `msw` 2.x, an optional peer dependency of this package.
 import { http, type HttpHandler } from "msw";
+import { HTTP_URL_MESSAGE, httpUrl } from "../core/http-url.js";
 import {
   createOpenRouterEmulatorApp,
   mountEmulator,
@@ -48,13 +49,8 @@ export interface OpenRouterHandlers extends MountedOpenRouterEmulator {
 
 /** The base URL as origin and path prefix ("" or "/prefix", never a trailing slash). */
 function normalizeBaseUrl(value: string): { origin: string; path: string } {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new TypeError(`baseUrl must be an absolute http(s) URL, got "${value}"`);
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") throw new TypeError(`baseUrl must be an absolute http(s) URL, got "${value}"`);
+  const url = httpUrl(value);
+  if (!url) throw new TypeError(`baseUrl ${HTTP_URL_MESSAGE}, got "${value}"`);
   if (url.search || url.hash || url.username || url.password) throw new TypeError("baseUrl must not contain a query, fragment or credentials");
   return { origin: url.origin, path: url.pathname.replace(/\/+$/, "") };
 }
