@@ -248,8 +248,9 @@ describe("ConnectButton, popup flow (jsdom stand-in for a window; real windows r
     fireEvent.click(button());
     await waitFor(() => expect(popup.navigatedTo).toBeDefined());
     // The popup must have shown the provider's page for a moment (POPUP_SETTLE_MS) before
-    // `closed` counts as the user's doing rather than a provider's COOP.
-    await new Promise((r) => setTimeout(r, 800));
+    // `closed` counts as the user's doing rather than a provider's COOP. That takes three 250 ms
+    // polls; the margin covers timers running late on a busy machine (800 ms was seen to be short).
+    await new Promise((r) => setTimeout(r, 1300));
     const closedAt = Date.now();
     popup.closed = true;
     await waitFor(() => expect(onError).toHaveBeenCalledTimes(1), { timeout: 1500 });
