@@ -28,13 +28,22 @@ const ZOD = ["zod", "zod/*"];
 const BUTTON = 'import { ConnectButton } from "openrouter-connect"; console.log(ConnectButton);';
 const ALL = 'import * as all from "openrouter-connect"; console.log(all);';
 const CORE = 'import * as core from "openrouter-connect/core"; console.log(core);';
+// Where the button's bytes go: the least any validated PKCE flow needs (verifier + challenge, the
+// consent URL, the HTTP client), then the headless flows (popup, redirect, paste, minted) on top of it.
+const PKCE_MINIMUM =
+  'import { createPkcePair, buildAuthorizationUrl, createOpenRouterAuthClient } from "openrouter-connect/core"; console.log(createPkcePair, buildAuthorizationUrl, createOpenRouterAuthClient);';
+const HEADLESS = 'import { useOpenRouterConnect } from "openrouter-connect"; console.log(useOpenRouterConnect);';
 export const CHECKS = [
-  { name: "ConnectButton (with zod/mini)", code: BUTTON, budget: 17.5 * kB, target: 12 * kB, kind: "guard" },
-  { name: "ConnectButton (own code)", code: BUTTON, budget: 12.5 * kB, target: 6 * kB, kind: "guard", withoutZod: true },
-  { name: 'whole package "." (with zod/mini)', code: ALL, budget: 19 * kB, kind: "guard" },
-  { name: 'whole package "." (own code)', code: ALL, budget: 14 * kB, kind: "guard", withoutZod: true },
-  { name: '"./core" (with zod/mini)', code: CORE, budget: 14.8 * kB, kind: "guard" },
-  { name: '"./core" (own code)', code: CORE, budget: 9.7 * kB, kind: "guard", withoutZod: true },
+  { name: "ConnectButton (with zod/mini)", code: BUTTON, budget: 16.8 * kB, target: 12 * kB, kind: "guard" },
+  { name: "ConnectButton (own code)", code: BUTTON, budget: 11.8 * kB, target: 6 * kB, kind: "guard", withoutZod: true },
+  { name: 'whole package "." (with zod/mini)', code: ALL, budget: 17.9 * kB, kind: "guard" },
+  { name: 'whole package "." (own code)', code: ALL, budget: 12.9 * kB, kind: "guard", withoutZod: true },
+  { name: '"./core" (with zod/mini)', code: CORE, budget: 13.7 * kB, kind: "guard" },
+  { name: '"./core" (own code)', code: CORE, budget: 8.8 * kB, kind: "guard", withoutZod: true },
+  { name: "PKCE + URL + client (with zod/mini)", code: PKCE_MINIMUM, budget: 9.3 * kB, kind: "guard" },
+  { name: "PKCE + URL + client (own code)", code: PKCE_MINIMUM, budget: 4.3 * kB, kind: "guard", withoutZod: true },
+  { name: "useOpenRouterConnect (with zod/mini)", code: HEADLESS, budget: 13.8 * kB, kind: "guard" },
+  { name: "useOpenRouterConnect (own code)", code: HEADLESS, budget: 8.8 * kB, kind: "guard", withoutZod: true },
 ];
 
 /** Resolves "openrouter-connect" and its subpaths through package.json "exports", like a user's bundler. */
@@ -67,11 +76,44 @@ export async function measure(check) {
     target: "es2022",
     define: { "process.env.NODE_ENV": '"production"' },
     external: check.withoutZod ? [...HOST, ...ZOD] : HOST,
-    plugins: [selfPackage()],
+    plugins: [selfPackage(), ...(check.without ? [withoutModules(check.without)] : [])],
     logLevel: "silent",
   });
   const js = result.outputFiles[0].contents;
   return { min: js.length, gzip: gzipSync(js, { level: 9 }).length, metafile: result.metafile };
+}
+
+// What each optional part of the button costs: the button measured again with that part's module
+// replaced by an inert stand-in (same exports, no behaviour). Printed, not budgeted.
+export const BUTTON_PARTS = [
+  { part: "default stylesheet", stubs: { "dist/react/styles.js": 'export const connectButtonCss = ""; export function useConnectButtonStyles() {}' } },
+  { part: "balance (showBalance)", stubs: { "dist/react/useOpenRouterKeyInfo.js": "export function useOpenRouterKeyInfo() { return {}; }" } },
+  {
+    part: "staying connected (persist)",
+    stubs: { "dist/react/useOpenRouterKey.js": "export function useStoredKey() { return { key: null, setKey() {}, clear() {} }; } export const useOpenRouterKey = useStoredKey;" },
+  },
+  { part: "default icon", stubs: { "dist/react/OpenRouterIcon.js": "export function OpenRouterIcon() { return null; }" } },
+];
+
+function withoutModules(stubs) {
+  return {
+    name: "without-modules",
+    setup(b) {
+      b.onLoad({ filter: /\.js$/ }, (args) => {
+        const rel = args.path.slice(root.length + 1).split("\\").join("/");
+        return rel in stubs ? { contents: stubs[rel], loader: "js" } : undefined;
+      });
+    },
+  };
+}
+
+/** Bytes (min+gz, own code) each optional part adds to `import { ConnectButton }`. */
+export async function buttonPartCosts() {
+  const own = { code: BUTTON, withoutZod: true };
+  const whole = (await measure(own)).gzip;
+  const rows = [];
+  for (const { part, stubs } of BUTTON_PARTS) rows.push({ part, gzip: whole - (await measure({ ...own, without: stubs })).gzip });
+  return rows;
 }
 
 /** Where the bytes come from: bytes of minified output per input file. */
@@ -106,6 +148,8 @@ async function main() {
       console.log(`${r.entry.padEnd(w)}  ${fmt(r.min).padStart(7)}  ${fmt(r.gzip).padStart(7)}  ${fmt(r.budget).padStart(7)}  ${r.kind.padEnd(11)}  ${target(r).padEnd(14)}  ${r.ok ? "yes" : "NO (over budget)"}`);
     }
     console.log("bytes; min+gz = esbuild --minify (esm, browser), gzip -9; react, react-dom, @tanstack/react-query external.");
+    console.log("\nwhat each optional part adds to ConnectButton (own code, min+gz):");
+    for (const { part, gzip } of await buttonPartCosts()) console.log(`${fmt(gzip).padStart(7)}  ${part}`);
   }
   const why = args.indexOf("--why");
   if (why !== -1) {
