@@ -97,7 +97,7 @@ export function createOpenRouterAuthClient(options: OpenRouterAuthClientOptions 
   const requestedMintUrl = options.mintUrl;
   const mintUrl = !requestedMintUrl
     ? `${baseUrl}/auth/keys/code`
-    : /^\/(?!\/)/.test(requestedMintUrl)
+    : /^\/(?![/\\])/.test(requestedMintUrl)
       ? requestedMintUrl
       : absoluteHttpUrl(requestedMintUrl, "mintUrl");
   // Only the setTimeout range matters now, but values up to 2^32-1 were always accepted:
@@ -127,10 +127,7 @@ export function createOpenRouterAuthClient(options: OpenRouterAuthClientOptions 
     what: "createAuthCode" | "exchangeAuthCode" | "getKeyInfo",
     url: string,
     schema: Parameters<typeof parseResponse<T>>[0],
-    body: object | undefined,
-    bearer: string | undefined,
-    signal: AbortSignal | undefined,
-    secrets: ReadonlyArray<string | undefined> = [],
+    { body, bearer, secrets = [], signal }: { body?: object; bearer?: string; secrets?: ReadonlyArray<string | undefined>; signal?: AbortSignal },
   ): Promise<T> {
     const headers = {
       ...attribution,
@@ -140,20 +137,28 @@ export function createOpenRouterAuthClient(options: OpenRouterAuthClientOptions 
     };
     // One controller for the caller's signal and our deadline, not AbortSignal.any/timeout:
     // Safari before 17.4 (and 16 for timeout) lacks them. Both hooks are undone in `finally`.
+    // Duck-typed: an AbortSignal from another realm (an iframe, jsdom) is fine too.
+    if (signal !== undefined && typeof signal?.addEventListener !== "function") {
+      throw invalidRequest([{ path: ["signal"], message: "must be an AbortSignal" }]);
+    }
     const controller = new AbortController();
     // A custom fetch may ignore its signal: racing `ended` still ends the wait on abort or the deadline.
     let end!: () => void;
     const ended = new Promise<never>((_, reject) => (end = reject));
+    // Only read inside the race below; this keeps a late rejection from ever going unhandled.
+    ended.catch(() => {});
     const stop = () => {
       controller.abort();
       end();
     };
-    // setTimeout fires at once for delays above 2^31-1 ms, so cap (at ~24.8 days) rather than fail.
-    const deadline = setTimeout(stop, Math.min(timeoutMs, 0x7fffffff));
-    signal?.addEventListener("abort", stop);
+    let deadline: ReturnType<typeof setTimeout> | undefined;
     let response: Response;
     let text: string;
     try {
+      // Inside the try, so `finally` undoes them whatever throws.
+      // setTimeout fires at once for delays above 2^31-1 ms, so cap (at ~24.8 days) rather than fail.
+      deadline = setTimeout(stop, Math.min(timeoutMs, 0x7fffffff));
+      signal?.addEventListener("abort", stop);
       // Already aborted: fail below without calling fetch (one that ignores the signal would still send).
       if (signal?.aborted) throw signal.reason;
       [response, text] = await Promise.race([
@@ -207,29 +212,38 @@ export function createOpenRouterAuthClient(options: OpenRouterAuthClientOptions 
       const wire = toCreateAuthKeysCodeWireBody(parseRequest(createAuthKeysCodeRequestSchema, request));
       let url = mintUrl;
       if (url[0] === "/") {
+        let resolved: URL | undefined;
         try {
-          url = new URL(url, location.href).href;
+          resolved = new URL(url, location.href);
         } catch {
           // No page to resolve against (a server, a worker) or one it cannot resolve against.
-          throw invalidRequest([{ path: ["mintUrl"], message: "must be absolute outside browsers" }]);
         }
+        if (!resolved) throw invalidRequest([{ path: ["mintUrl"], message: "must be absolute outside browsers" }]);
+        // A path stays on this site: the URL parser drops tabs and newlines, so "/\t/evil.example" is a host.
+        if (resolved.origin !== location.origin) throw invalidRequest([{ path: ["mintUrl"], message: "must be a path on this site" }]);
+        url = resolved.href;
       }
-      const { data } = await send("createAuthCode", url, createAuthKeysCodeWireResponseSchema, wire, options.apiKey, requestOptions?.signal);
+      const { data } = await send("createAuthCode", url, createAuthKeysCodeWireResponseSchema, {
+        body: wire,
+        bearer: options.apiKey,
+        signal: requestOptions?.signal,
+      });
       return { data: { id: data.id, appId: data.app_id, createdAt: data.created_at } };
     },
     async exchangeAuthCode(request, requestOptions) {
       const valid = parseRequest(exchangeAuthCodeRequestSchema, request);
       // JSON.stringify leaves out the undefined ones.
       const wire = { code: valid.code, code_verifier: valid.codeVerifier, code_challenge_method: valid.codeChallengeMethod };
-      const parsed = await send("exchangeAuthCode", `${baseUrl}/auth/keys`, exchangeAuthCodeWireResponseSchema, wire, undefined, requestOptions?.signal, [
-        valid.codeVerifier,
-        valid.code,
-      ]);
+      const parsed = await send("exchangeAuthCode", `${baseUrl}/auth/keys`, exchangeAuthCodeWireResponseSchema, {
+        body: wire,
+        secrets: [valid.codeVerifier, valid.code],
+        signal: requestOptions?.signal,
+      });
       return { key: parsed.key, userId: parsed.user_id ?? null };
     },
     async getKeyInfo(key, requestOptions) {
       if (typeof key !== "string" || !key || /\s/.test(key)) throw invalidRequest([{ path: ["key"], message: "must be a non-empty string without whitespace" }]);
-      return toKeyInfo(await send("getKeyInfo", `${baseUrl}/key`, keyInfoWireResponseSchema, undefined, key, requestOptions?.signal));
+      return toKeyInfo(await send("getKeyInfo", `${baseUrl}/key`, keyInfoWireResponseSchema, { bearer: key, signal: requestOptions?.signal }));
     },
   };
 }

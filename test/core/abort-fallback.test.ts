@@ -161,3 +161,15 @@ describe("a custom fetch that ignores its signal", () => {
     await expect(createOpenRouterAuthClient({ fetch: stalled, timeoutMs: 30 }).exchangeAuthCode({ code: CODE })).rejects.toMatchObject({ code: "timeout" });
   });
 });
+
+describe("a signal that is not an AbortSignal", () => {
+  it("is refused as invalid_request before any request, and leaves no timer to reject later", async () => {
+    const client = createOpenRouterAuthClient({ fetch: fetchAnswering(5), timeoutMs: 30 });
+    await expect(client.exchangeAuthCode({ code: CODE }, { signal: { aborted: false } as never })).rejects.toMatchObject({
+      code: "invalid_request",
+      issues: [{ path: ["signal"], message: "must be an AbortSignal" }],
+    });
+    // Past the deadline: an uncleared timer would now reject a promise nobody awaits (vitest fails the run on that).
+    await new Promise((r) => setTimeout(r, 60));
+  });
+});
