@@ -34,6 +34,14 @@ export interface OpenRouterKeyInfo {
   isFreeTier: boolean;
 }
 
+type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S;
+type WireNames = CamelCase<keyof typeof fields>;
+/** Compile-time guard for the loop below: the wire fields, camelCased, are exactly OpenRouterKeyInfo's. */
+type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+// eslint-disable-next-line @typescript-eslint/no-unused-vars
+type KeyInfoNamesMatch = Assert<Exactly<WireNames, keyof OpenRouterKeyInfo>>;
+type Assert<T extends true> = T;
+
 /** Each wire field under its camelCase name, a missing one as null (names written once: fewer bytes). */
 export function toKeyInfo({ data }: z.infer<typeof keyInfoWireResponseSchema>): OpenRouterKeyInfo {
   const info: Record<string, unknown> = {};

@@ -26,14 +26,13 @@ export const callbackUrlSchema = z.custom<string>((v) => !checkCallbackUrl(v), {
 /**
  * null, a Date in the years 0000-9999 (outside them it serializes as "+010000-…", which is
  * not the wire format) or an ISO 8601 UTC string with seconds that names a real instant
- * (`Date.parse` alone rolls "02-30" over to March and takes "24:00:00"). `toJSON` gives
- * null for an invalid Date where `toISOString` throws. One custom check:
+ * (`Date.parse` alone rolls "02-30" over to March and takes "24:00:00"). One custom check:
  * `z.nullable(z.union([z.date(), z.string()]))` costs users ~270 bytes more (min+gz).
  */
 const expiresAt = z.custom<Date | string | null>(
   (v) => {
-    const iso = v instanceof Date ? v.toJSON() : v;
-    return v === null || (typeof iso === "string" && ISO_UTC_WITH_SECONDS.test(iso) && new Date(iso).toJSON()?.slice(0, 19) === iso.slice(0, 19));
+    const iso = v instanceof Date ? toWireTimestamp(v) : v;
+    return v === null || (typeof iso === "string" && ISO_UTC_WITH_SECONDS.test(iso) && toWireTimestamp(new Date(iso))?.slice(0, 19) === iso.slice(0, 19));
   },
   {
     error: (issue) =>
@@ -150,9 +149,12 @@ export function parseResponse<T>(schema: { safeParse(value: unknown): ParseResul
   return result.data;
 }
 
-/** Serializes `expiresAt` as the SDK does: a Date becomes its ISO string (through `toJSON`, as validated), a string is sent as given. */
-export function toWireTimestamp(value: Date | string | null): string | null {
-  return value instanceof Date ? value.toJSON() : value;
+/**
+ * Serializes `expiresAt` as the SDK does: a Date becomes its ISO string, a string is sent as given.
+ * An invalid Date gives null (`toISOString` would throw). Not `toJSON`: apps and date classes override it.
+ */
+function toWireTimestamp(value: Date | string | null): string | null {
+  return value instanceof Date ? (Number.isNaN(value.getTime()) ? null : value.toISOString()) : value;
 }
 
 /** The wire (snake_case) name of a request field: `callbackUrl` → `callback_url`. */
@@ -164,8 +166,7 @@ export function toCreateAuthKeysCodeWireBody(request: CreateAuthKeysCodeRequest)
   // The schema's fields, in the order the SDK sends them.
   for (const name of Object.keys(createAuthKeysCodeRequestSchema.shape)) {
     const value = request[name as keyof CreateAuthKeysCodeRequest];
-    // Only `expiresAt` can hold a Date: it goes out as its ISO string, like `toWireTimestamp`.
-    if (value !== undefined) body[toWireName(name)] = value instanceof Date ? value.toJSON() : value;
+    if (value !== undefined) body[toWireName(name)] = name === "expiresAt" ? toWireTimestamp(value as Date | string | null) : value;
   }
   return body;
 }

@@ -12,7 +12,7 @@ ${R}{--orc-bg:#fff;--orc-fg:#111827;--orc-muted:#4b5563;--orc-border:#d1d5db;--o
 ${R}[data-theme=dark]{--orc-bg:#111827;--orc-fg:#f9fafb;--orc-muted:#d1d5db;--orc-border:#374151;--orc-hover:#1f2937;--orc-accent:#a5b4fc;--orc-danger:#fca5a5;--orc-ok:#6ee7b7}
 @media (prefers-color-scheme:dark){${R}[data-theme=auto]{--orc-bg:#111827;--orc-fg:#f9fafb;--orc-muted:#d1d5db;--orc-border:#374151;--orc-hover:#1f2937;--orc-accent:#a5b4fc;--orc-danger:#fca5a5;--orc-ok:#6ee7b7}}
 ${D} .orc-row{display:flex;flex-wrap:wrap;gap:8px;align-items:center;max-width:100%}
-${D} .orc-button,${D} .orc-secondary{display:inline-flex;align-items:center;gap:.5em;max-width:100%;border:1px solid var(--orc-border);border-radius:var(--orc-radius);background:var(--orc-bg);color:var(--orc-fg);font:inherit;font-weight:600;line-height:1.2;cursor:pointer;transition:background-color .15s,border-color .15s}
+${D} .orc-button,${D} .orc-secondary{box-sizing:border-box;display:inline-flex;align-items:center;gap:.5em;max-width:100%;border:1px solid var(--orc-border);border-radius:var(--orc-radius);background:var(--orc-bg);color:var(--orc-fg);font:inherit;font-weight:600;line-height:1.2;cursor:pointer;transition:background-color .15s,border-color .15s}
 ${D} .orc-button{padding:.6em 1em;font-size:15px}
 ${R}[data-size=sm] .orc-button{padding:.4em .75em;font-size:13px}
 ${R}[data-size=lg] .orc-button{padding:.75em 1.25em;font-size:17px}

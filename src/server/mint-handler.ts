@@ -42,9 +42,10 @@ export interface MintPolicy {
    */
   allowedOrigins?: readonly string[];
   /**
-   * Workspaces (UUIDs, compared case-insensitively) `workspace_id` must be one of. Without it,
-   * a browser may mint in any workspace the app's key reaches. A request without `workspace_id`
-   * is let through and left without one (OpenRouter's default workspace): no bound is filled in.
+   * Workspaces (UUIDs, compared case-insensitively) keys may be minted in. Without it, a browser
+   * may mint in any workspace the app's key reaches. A request without `workspace_id` takes the
+   * bound like other fields: the only listed workspace, or a 400 asking for one when several are
+   * listed. An empty list allows none by id: every key lands in OpenRouter's default workspace.
    */
   allowedWorkspaceIds?: readonly string[];
   /**
@@ -100,7 +101,8 @@ interface NormalizedPolicy {
   defaultKeyLabel: string | undefined;
   allowedOrigins: ReadonlySet<string> | undefined;
   /** Lower-cased. */
-  allowedWorkspaceIds: ReadonlySet<string> | undefined;
+  /** Lower-cased id → the id as the app wrote it. */
+  allowedWorkspaceIds: ReadonlyMap<string, string> | undefined;
   requireCodeChallenge: boolean;
 }
 
@@ -188,13 +190,13 @@ function normalizePolicy(policy: unknown): NormalizedPolicy {
     }
   }
 
-  let workspaceIds: ReadonlySet<string> | undefined;
+  let workspaceIds: ReadonlyMap<string, string> | undefined;
   if (allowedWorkspaceIds !== undefined) {
     if (!Array.isArray(allowedWorkspaceIds)) throw optionError(["policy", "allowedWorkspaceIds"], "must be an array of workspace UUIDs");
-    workspaceIds = new Set(
+    workspaceIds = new Map(
       allowedWorkspaceIds.map((id, i) => {
         if (typeof id !== "string" || !UUID.test(id)) throw optionError(["policy", "allowedWorkspaceIds", i], "must be a workspace UUID");
-        return id.toLowerCase();
+        return [id.toLowerCase(), id];
       }),
     );
   }
@@ -258,9 +260,14 @@ function applyPolicy(request: CreateAuthKeysCodeRequest, policy: NormalizedPolic
     issues.push({ path: ["callback_url"], message: "must be on an origin this app allows" });
   }
 
-  // Not listed in the message: the browser need not learn the app's other workspaces.
-  if (policy.allowedWorkspaceIds && out.workspaceId !== undefined && !policy.allowedWorkspaceIds.has(out.workspaceId.toLowerCase())) {
+  // The allowed ids are never listed in a message: the browser need not learn the app's workspaces.
+  const workspaces = policy.allowedWorkspaceIds;
+  if (workspaces && out.workspaceId !== undefined && !workspaces.has(out.workspaceId.toLowerCase())) {
     issues.push({ path: ["workspace_id"], message: "must be a workspace this app allows" });
+  } else if (workspaces && out.workspaceId === undefined && workspaces.size > 0) {
+    // Left out: the bound fills it in when it names one workspace; among several, the request must choose.
+    if (workspaces.size === 1) out.workspaceId = [...workspaces.values()][0];
+    else issues.push({ path: ["workspace_id"], message: "is required by this app: name the workspace to mint in" });
   }
 
   if (policy.requireCodeChallenge) {

@@ -343,3 +343,30 @@ describe("parseCreateAuthKeysCodeWireBody (the server side of the same schema)",
 afterEach(() => {
   vi.restoreAllMocks();
 });
+
+describe("expiresAt Dates are read through toISOString, never an overridable toJSON", () => {
+  const original = Date.prototype.toJSON;
+  afterEach(() => {
+    Date.prototype.toJSON = original;
+  });
+
+  it("accepts and sends a valid Date as UTC when the app patched Date.prototype.toJSON", () => {
+    // A common app patch: local time with an offset.
+    Date.prototype.toJSON = function () {
+      return "2027-06-01T14:00:00+02:00";
+    };
+    const request = parseRequest(createAuthKeysCodeRequestSchema, { callbackUrl: "https://app.example/cb", expiresAt: new Date("2027-06-01T12:00:00Z") });
+    expect(toCreateAuthKeysCodeWireBody(request)).toStrictEqual({ callback_url: "https://app.example/cb", expires_at: "2027-06-01T12:00:00.000Z" });
+  });
+
+  it("refuses an invalid Date whose class claims a valid toJSON", () => {
+    class LyingDate extends Date {
+      override toJSON() {
+        return "2027-01-01T00:00:00Z";
+      }
+    }
+    expect(() => parseRequest(createAuthKeysCodeRequestSchema, { callbackUrl: "https://app.example/cb", expiresAt: new LyingDate("not a date") })).toThrow(
+      expect.objectContaining({ code: "invalid_request", issues: [expect.objectContaining({ path: ["expiresAt"] })] }),
+    );
+  });
+});

@@ -173,7 +173,7 @@ describe("createMintHandler: policy", () => {
     expect((await call(handler, mintRequest(await wireBody()))).status).toBe(200);
   });
 
-  it("limits workspace_id to policy.allowedWorkspaceIds, case-insensitively, and leaves an absent one absent", async () => {
+  it("limits workspace_id to policy.allowedWorkspaceIds, case-insensitively; an absent one takes the only allowed workspace", async () => {
     const allowed = "3f2504e0-4f89-41d3-9a0c-0305e82c3301";
     const other = "9b2d4c1a-0e7f-4a5b-8c6d-1e2f3a4b5c6d";
     const upstream = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
@@ -194,15 +194,31 @@ describe("createMintHandler: policy", () => {
     expect(emulator.codesIssued()[1]).toMatchObject({ workspaceId: mixed }); // forwarded as asked
 
     expect((await call(handler, mintRequest(await wireBody()))).status).toBe(200);
-    expect(emulator.codesIssued()[2]).toMatchObject({ workspaceId: null }); // OpenRouter's default, not one of ours
+    // Like every bounded field: left out, it takes the bound (not OpenRouter's default workspace).
+    expect(emulator.codesIssued()[2]).toMatchObject({ workspaceId: allowed.toUpperCase() });
     expect(upstream).toHaveBeenCalledTimes(3);
   });
 
-  it("refuses every workspace_id under an empty allow list, and any one without the option", async () => {
+  it("asks for workspace_id when several are allowed and the request names none", async () => {
+    const upstream = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
+    const [a, b] = ["3f2504e0-4f89-41d3-9a0c-0305e82c3301", "9b2d4c1a-0e7f-4a5b-8c6d-1e2f3a4b5c6d"];
+    const handler = handlerWith({ fetch: upstream as typeof fetch, policy: { allowedWorkspaceIds: [a, b] } });
+    const missing = await call(handler, mintRequest(await wireBody()));
+    expectError(missing, 400, /workspace_id: is required by this app/);
+    expect(missing.text).not.toContain(a);
+    expect(upstream).not.toHaveBeenCalled();
+    expect((await call(handler, mintRequest(await wireBody({ workspace_id: b })))).status).toBe(200);
+    expect(emulator.codesIssued()).toMatchObject([{ workspaceId: b }]);
+  });
+
+  it("refuses every workspace_id under an empty allow list (default workspace only), and takes any one without the option", async () => {
     const id = "3f2504e0-4f89-41d3-9a0c-0305e82c3301";
-    expectError(await call(handlerWith({ policy: { allowedWorkspaceIds: [] } }), mintRequest(await wireBody({ workspace_id: id }))), 400, /workspace_id/);
+    const defaultOnly = handlerWith({ policy: { allowedWorkspaceIds: [] } });
+    expectError(await call(defaultOnly, mintRequest(await wireBody({ workspace_id: id }))), 400, /workspace_id/);
+    expect((await call(defaultOnly, mintRequest(await wireBody()))).status).toBe(200);
+    expect(emulator.codesIssued()).toMatchObject([{ workspaceId: null }]);
     expect((await call(handlerWith(), mintRequest(await wireBody({ workspace_id: id })))).status).toBe(200);
-    expect(emulator.codesIssued()).toMatchObject([{ workspaceId: id }]);
+    expect(emulator.codesIssued()).toMatchObject([{ workspaceId: null }, { workspaceId: id }]);
   });
 
   it("requireCodeChallenge refuses a missing or plain challenge before OpenRouter is asked, and takes S256", async () => {
