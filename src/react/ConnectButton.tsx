@@ -162,8 +162,9 @@ export const ConnectButton = forwardRef<HTMLButtonElement, ConnectButtonProps>(f
           aria-describedby={message ? statusId : undefined}
           onClick={(event) => {
             onClick?.(event);
-            // Synchronously, inside the click: a popup opened after an await gets blocked.
-            if (!event.defaultPrevented && !busy) void flow.connect();
+            // Synchronously, inside the click: a popup opened after an await gets blocked. While busy,
+            // connect() brings the popup to the front, or starts over when COOP hid it from us.
+            if (!event.defaultPrevented) void flow.connect();
           }}
         >
           {icon === null ? null : (

@@ -121,6 +121,29 @@ test.describe("popup flow", () => {
     await expect.poll(() => popup.isClosed(), { message: "the callback page closes itself" }).toBe(true);
   });
 
+  test("under COOP, a popup the user closed can't be seen: a new click starts over and finishes", async ({ page, demo, emulator }) => {
+    emulator.faults.coop(true);
+    await page.goto(demo.url);
+    const button = section(page, "popup").getByRole("button", { name: "Connect OpenRouter" });
+    const firstPromise = page.waitForEvent("popup");
+    await button.click();
+    const first = await firstPromise;
+    await expect(first.getByRole("button", { name: "Approve" })).toBeVisible();
+    await first.close();
+    // Closed, but COOP made it read closed all along: the flow can't tell, so it keeps waiting...
+    await page.waitForTimeout(1500);
+    await expectLogEndsWith(page, "popup", ["awaiting-approval"]);
+    // ...and the button, clicked again, opens a new window rather than doing nothing.
+    const secondPromise = page.waitForEvent("popup");
+    await button.click();
+    const second = await secondPromise;
+    await second.getByRole("button", { name: "Approve" }).click();
+
+    await expectCompleted(page, emulator, "popup-key");
+    await expectLogEndsWith(page, "popup", ["opening", "awaiting-approval", "opening", "awaiting-approval", "exchanging", "connected"]);
+    expect(emulator.codesIssued()).toHaveLength(1);
+  });
+
   test("a callback page that stays open: reloading it or opening its code again exchanges nothing", async ({ page, demo, emulator }) => {
     await page.goto(demo.url);
     const popupPromise = page.waitForEvent("popup");

@@ -275,6 +275,45 @@ describe("ConnectButton, popup flow (jsdom stand-in for a window; real windows r
     expect(onError.mock.calls[0]?.[0]).toMatchObject({ code: "cancelled" });
   });
 
+  it("starts over on a new click when COOP hid the popup (the user may have closed it), and finishes the new attempt", async () => {
+    const first = installPopup();
+    const onKey = vi.fn();
+    const onError = vi.fn();
+    const onStatusChange = vi.fn();
+    renderWith(emulator, <ConnectButton onKey={onKey} onError={onError} onStatusChange={onStatusChange} />);
+    fireEvent.click(button());
+    await waitFor(() => expect(first.navigatedTo).toBeDefined());
+    first.atProvider = false;
+    first.closed = true; // COOP, or the user closing it at once: we can't tell
+    await new Promise((r) => setTimeout(r, 600)); // a poll or two sees it
+    const second = installPopup();
+    fireEvent.click(button());
+    expect(window.open).toHaveBeenCalledTimes(2); // a second window, inside the click
+    await waitFor(() => expect(second.navigatedTo).toBeDefined());
+    expect(new URL(second.navigatedTo as string).searchParams.get("code_challenge")).not.toBe(new URL(first.navigatedTo as string).searchParams.get("code_challenge"));
+    expect(onError).not.toHaveBeenCalled();
+    expect(onStatusChange.mock.calls.map(([status]) => status)).toEqual(["opening", "awaiting-approval", "opening", "awaiting-approval"]);
+    const back = await decideConsent(second.navigatedTo as string, "approve");
+    act(() => {
+      window.dispatchEvent(new MessageEvent("message", { origin: window.location.origin, source: second.window as never, data: { type: "openrouter-connect:callback", attemptId: popupMarker(), code: back.searchParams.get("code") } }));
+    });
+    await waitFor(() => expect(onKey).toHaveBeenCalledTimes(1));
+    expect(emulator.exchanges()).toHaveLength(1);
+  });
+
+  it("brings a popup it can still see to the front on a second click instead of opening another", async () => {
+    const popup = installPopup();
+    const focus = vi.spyOn(popup.window, "focus");
+    renderWith(emulator, <ConnectButton onKey={vi.fn()} />);
+    fireEvent.click(button());
+    await waitFor(() => expect(popup.navigatedTo).toBeDefined());
+    await new Promise((r) => setTimeout(r, 300));
+    fireEvent.click(button());
+    expect(window.open).toHaveBeenCalledTimes(1);
+    expect(focus).toHaveBeenCalledTimes(1);
+    expect(button()).toHaveAttribute("data-state", "awaiting-approval");
+  });
+
   it("offers to continue in this tab when the popup is blocked", async () => {
     vi.spyOn(window, "open").mockReturnValue(null);
     const onError = vi.fn();

@@ -91,6 +91,12 @@ interface Attempt {
   cleanups: Array<() => void>;
   done: boolean;
   received: boolean;
+  /**
+   * The popup read closed before we ever saw it at the provider: the user closed it early, or the
+   * provider's COOP cut it off and it may still be open. We can't tell which, so the wait goes on
+   * (answer, Cancel, deadline), and a new click starts over instead of focusing a window we can't reach.
+   */
+  unseen?: boolean;
   popup?: Window | null;
   codeVerifier?: string;
   codeChallengeMethod: CodeChallengeMethod;
@@ -162,23 +168,25 @@ export class ConnectFlow {
     if (previous.status !== this.#snapshot.status) safely(() => this.#options.onStatusChange?.(this.#snapshot.status));
   }
 
-  get #busy(): boolean {
-    return !!this.#attempt && !this.#attempt.done;
-  }
-
   /**
    * Starts an attempt. Call it straight from a click handler: a popup is opened
    * synchronously, before anything is awaited, so browsers don't block it.
    * Resolves with the key, or `undefined` when the attempt failed (see `error`).
    */
   connect = (overrides: { mode?: ConnectMode } = {}): Promise<ExchangeAuthCodeResponse | undefined> => {
-    if (this.#busy && this.#attempt) {
-      try {
-        this.#attempt.popup?.focus();
-      } catch {
-        // a severed popup can't be focused
+    const current = this.#attempt;
+    if (current && !current.done) {
+      if (!current.unseen || current.received) {
+        // Busy: bring its window to the front (a no-op for a window COOP cut off).
+        try {
+          current.popup?.focus();
+        } catch {
+          // a severed popup can't be focused
+        }
+        return current.promise;
       }
-      return this.#attempt.promise;
+      // A popup we can't see may be closed: this click means "try again".
+      this.#finish(current, undefined);
     }
     const options = this.#options;
     const mode = options.mint ? "minted" : (overrides.mode ?? options.mode ?? "popup");
@@ -432,7 +440,10 @@ export class ConnectFlow {
       }
       if (closed) {
         clearInterval(interval);
-        if (!seenAtProvider) return;
+        if (!seenAtProvider) {
+          attempt.unseen = true;
+          return;
+        }
         const grace = setTimeout(() => {
           if (attempt.received) return;
           this.#fail(attempt, new OpenRouterAuthError("popup_closed", "The OpenRouter window was closed before approval."));
