@@ -1,5 +1,5 @@
 import * as z from "zod/mini";
-import { nullableString as stringOrNull, type UsageLimitType } from "./schemas.js";
+import { numberField, stringField, nullableString as stringOrNull, type UsageLimitType } from "./schemas.js";
 
 // Custom checks rather than z.nullable / z.boolean: each zod feature costs users bytes.
 const nullableNumber = z.custom<number | null>((v) => v === null || Number.isFinite(v), "must be a finite number or null");
@@ -7,14 +7,14 @@ const nullableString = z.optional(stringOrNull);
 
 /** The fields of `GET /key` this library reads, by wire name; the rest of the answer is ignored. */
 const fields = {
-  label: z.string(),
+  label: stringField,
   limit: nullableNumber,
   limit_remaining: z.optional(nullableNumber),
   limit_reset: nullableString,
-  usage: z.number(),
-  usage_daily: z.optional(z.number()),
-  usage_weekly: z.optional(z.number()),
-  usage_monthly: z.optional(z.number()),
+  usage: numberField,
+  usage_daily: z.optional(numberField),
+  usage_weekly: z.optional(numberField),
+  usage_monthly: z.optional(numberField),
   expires_at: nullableString,
   is_free_tier: z.custom<boolean>((v) => typeof v === "boolean", "must be a boolean"),
 };

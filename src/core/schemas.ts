@@ -89,8 +89,11 @@ export interface ExchangeAuthCodeResponse {
 }
 
 // Responses are parsed loosely (servers may add fields) but every field we use is checked.
+// Plain type checks as custom checks too: zod's own string and number types cost users ~250 bytes (min+gz).
+export const stringField = z.custom<string>((v) => typeof v === "string", "must be a string");
+export const numberField = z.custom<number>((v) => Number.isFinite(v), "must be a finite number");
 export const createAuthKeysCodeWireResponseSchema = z.object({
-  data: z.object({ id: z.string(), app_id: z.number(), created_at: z.string() }),
+  data: z.object({ id: stringField, app_id: numberField, created_at: stringField }),
 });
 export const exchangeAuthCodeWireResponseSchema = z.object({
   key: z.custom<string>((v) => typeof v === "string" && v.length > 0, "must be a non-empty string"),
