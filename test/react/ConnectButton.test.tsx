@@ -155,6 +155,27 @@ describe("ConnectButton, coming back from a redirect", () => {
     expect(dumpStorage()).toBe("");
   });
 
+  it.each([
+    ["temporarily_unavailable", "server_error", true],
+    ["server_error", "server_error", true],
+    ["invalid_request", "invalid_request", false],
+    ["unsupported_response_type", "access_denied", false],
+    ["<script>alert(1)</script>", "access_denied", false],
+  ])("reports ?error=%s as %s (retryable: %s), the value cleaned", async (sent, code, retryable) => {
+    sessionStorage.setItem(
+      "openrouter-connect:redirect",
+      JSON.stringify({ attemptId: "a1", codeVerifier: "v".repeat(43), codeChallengeMethod: "S256", callbackUrl: "http://localhost:3000/", expiresAt: Date.now() + 60_000 }),
+    );
+    window.history.replaceState(null, "", `/?error=${encodeURIComponent(sent)}`);
+    const onError = vi.fn();
+    renderWith(emulator, <ConnectButton onKey={vi.fn()} onError={onError} />);
+    await waitFor(() => expect(onError).toHaveBeenCalledTimes(1));
+    const error = onError.mock.calls[0]?.[0];
+    expect(error).toMatchObject({ code, retryable });
+    expect(error.message).not.toMatch(/[<>]/);
+    expect(window.location.search).toBe("");
+  });
+
   it("starts a redirect flow: verifier kept for the attempt, consent URL with the challenge", async () => {
     const assign = vi.fn();
     vi.spyOn(window, "location", "get").mockReturnValue({ ...window.location, origin: "http://localhost:3000", pathname: "/", href: "http://localhost:3000/", assign } as unknown as Location);

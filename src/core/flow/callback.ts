@@ -17,10 +17,17 @@ const CALLBACK_PARAMS = ["code", "error", "error_description"];
 
 let consumed: { outcome: CallbackOutcome; delivered: boolean } | undefined;
 
+/**
+ * The `?error=` OpenRouter sent back (RFC 6749 4.1.2.1 values) as our code: a refusal is
+ * `access_denied`, the provider failing is `server_error` (worth a new attempt), a request it
+ * could not read is `invalid_request`. The value is shown cleaned and cut, never as markup.
+ */
 export function callbackError(error: string): OpenRouterAuthError {
-  return error === "access_denied"
-    ? new OpenRouterAuthError("access_denied", "You declined the request on OpenRouter.")
-    : new OpenRouterAuthError("access_denied", `OpenRouter did not approve the request (${error.replace(/[^\w.-]/g, "").slice(0, 40)}).`);
+  if (error === "access_denied") return new OpenRouterAuthError("access_denied", "You declined the request on OpenRouter.");
+  const said = error.replace(/[^\w.-]/g, "").slice(0, 40);
+  return error === "server_error" || error === "temporarily_unavailable"
+    ? new OpenRouterAuthError("server_error", `OpenRouter could not finish the request (${said}); please try again.`)
+    : new OpenRouterAuthError(error === "invalid_request" ? "invalid_request" : "access_denied", `OpenRouter did not approve the request (${said}).`);
 }
 
 function noPendingFlow(): OpenRouterAuthError {
