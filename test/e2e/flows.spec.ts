@@ -1,4 +1,4 @@
-import type { Page } from "@playwright/test";
+import type { Locator, Page } from "@playwright/test";
 import {
   exchanges,
   expect,
@@ -28,6 +28,15 @@ async function expectCompleted(page: Page, emulator: RunningOpenRouterEmulator, 
   return key;
 }
 
+/** Clicks `button` and returns the consent popup it opened, once its Approve button shows. */
+async function openConsent(page: Page, button: Locator): Promise<Page> {
+  const popupPromise = page.waitForEvent("popup");
+  await button.click();
+  const popup = await popupPromise;
+  await expect(popup.getByRole("button", { name: "Approve" })).toBeVisible();
+  return popup;
+}
+
 function log(page: Page) {
   return page.locator('[data-testid="status-log"] li .text');
 }
@@ -53,10 +62,7 @@ test.describe("popup flow", () => {
   test("popup closed by the user: popup_closed within a second, button ready again", async ({ page, demo, emulator }) => {
     await page.goto(demo.url);
     const button = section(page, "popup").getByRole("button", { name: "Connect OpenRouter" });
-    const popupPromise = page.waitForEvent("popup");
-    await button.click();
-    const popup = await popupPromise;
-    await expect(popup.getByRole("button", { name: "Approve" })).toBeVisible();
+    const popup = await openConsent(page, button);
     await expectLogEndsWith(page, "popup", ["awaiting-approval"]);
     // A person reads the consent page before closing it; the flow trusts `closed` only once the
     // popup has shown the provider's page for 500 ms, seen by its 250 ms polls (COOP makes a popup
@@ -72,10 +78,7 @@ test.describe("popup flow", () => {
     expect(exchanges(emulator).all).toHaveLength(0);
 
     // Ready again: a new attempt opens a new popup.
-    const again = page.waitForEvent("popup");
-    await button.click();
-    const second = await again;
-    await expect(second.getByRole("button", { name: "Approve" })).toBeVisible();
+    const second = await openConsent(page, button);
     await page.waitForTimeout(1000);
     await second.close();
     await expectLogEndsWith(page, "popup", ["error", "error: popup_closed"]);
@@ -125,19 +128,12 @@ test.describe("popup flow", () => {
     emulator.faults.coop(true);
     await page.goto(demo.url);
     const button = section(page, "popup").getByRole("button", { name: "Connect OpenRouter" });
-    const firstPromise = page.waitForEvent("popup");
-    await button.click();
-    const first = await firstPromise;
-    await expect(first.getByRole("button", { name: "Approve" })).toBeVisible();
-    await first.close();
+    await (await openConsent(page, button)).close();
     // Closed, but COOP made it read closed all along: the flow can't tell, so it keeps waiting...
     await page.waitForTimeout(1500);
     await expectLogEndsWith(page, "popup", ["awaiting-approval"]);
     // ...and the button, clicked again, opens a new window rather than doing nothing.
-    const secondPromise = page.waitForEvent("popup");
-    await button.click();
-    const second = await secondPromise;
-    await second.getByRole("button", { name: "Approve" }).click();
+    await (await openConsent(page, button)).getByRole("button", { name: "Approve" }).click();
 
     await expectCompleted(page, emulator, "popup-key");
     await expectLogEndsWith(page, "popup", ["opening", "awaiting-approval", "opening", "awaiting-approval", "exchanging", "connected"]);
