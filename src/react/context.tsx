@@ -52,10 +52,7 @@ export function OpenRouterAuthProvider({
 
 /** The client and consent page in effect: the nearest provider's, or the defaults. */
 export function useOpenRouterAuthConfig(): OpenRouterAuthConfig {
-  const config = useContext(OpenRouterAuthContext);
-  if (config) return config;
-  defaultConfig ??= { client: createOpenRouterAuthClient(), authUrl: DEFAULT_AUTH_URL };
-  return defaultConfig;
+  return useContext(OpenRouterAuthContext) ?? (defaultConfig ??= { client: createOpenRouterAuthClient(), authUrl: DEFAULT_AUTH_URL });
 }
 
 /** react-query's client, with an error that says what to do when it is missing. */

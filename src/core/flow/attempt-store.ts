@@ -23,21 +23,20 @@ export interface RedirectAttempt {
 
 export function saveRedirectAttempt(attempt: RedirectAttempt): boolean {
   clearPopupMarker();
-  return writeJson(storageArea("session"), REDIRECT_KEY, attempt);
+  return writeJson("session", REDIRECT_KEY, attempt);
 }
 
 /** Reads and removes the redirect attempt; expired or malformed records count as none. */
-export function takeRedirectAttempt(now = Date.now()): RedirectAttempt | undefined {
-  const session = storageArea("session");
-  const value = readJson(session, REDIRECT_KEY) as Partial<RedirectAttempt> | undefined;
-  removeItem(session, REDIRECT_KEY);
+export function takeRedirectAttempt(): RedirectAttempt | undefined {
+  const value = readJson("session", REDIRECT_KEY) as Partial<RedirectAttempt> | undefined;
+  removeItem("session", REDIRECT_KEY);
   if (
     !value ||
     typeof value.attemptId !== "string" ||
     typeof value.codeVerifier !== "string" ||
     (value.codeChallengeMethod !== "S256" && value.codeChallengeMethod !== "plain") ||
     typeof value.expiresAt !== "number" ||
-    value.expiresAt < now
+    value.expiresAt < Date.now()
   ) {
     return undefined;
   }
@@ -45,29 +44,27 @@ export function takeRedirectAttempt(now = Date.now()): RedirectAttempt | undefin
 }
 
 export function clearRedirectAttempt(): void {
-  removeItem(storageArea("session"), REDIRECT_KEY);
+  removeItem("session", REDIRECT_KEY);
 }
 
 export function savePopupMarker(attemptId: string, expiresAt: number): void {
-  removeItem(storageArea("session"), REDIRECT_KEY);
-  writeJson(storageArea("session"), POPUP_KEY, { attemptId, expiresAt });
-  const local = storageArea("local");
-  writeJson(local, POPUP_LOCAL_PREFIX + attemptId, expiresAt);
+  removeItem("session", REDIRECT_KEY);
+  writeJson("session", POPUP_KEY, { attemptId, expiresAt });
+  writeJson("local", POPUP_LOCAL_PREFIX + attemptId, expiresAt);
   livePopupAttempts();
 }
 
 export function clearPopupMarker(attemptId?: string): void {
-  const session = storageArea("session");
-  const marker = readJson(session, POPUP_KEY) as { attemptId?: string } | undefined;
-  if (!attemptId || marker?.attemptId === attemptId) removeItem(session, POPUP_KEY);
-  if (attemptId) removeItem(storageArea("local"), POPUP_LOCAL_PREFIX + attemptId);
+  const marker = readJson("session", POPUP_KEY) as { attemptId?: string } | undefined;
+  if (!attemptId || marker?.attemptId === attemptId) removeItem("session", POPUP_KEY);
+  if (attemptId) removeItem("local", POPUP_LOCAL_PREFIX + attemptId);
 }
 
 /**
  * The popup attempts pending in this browser (from localStorage), dropping the markers of
  * attempts whose deadline has passed on the way (e.g. a tab closed mid-flow).
  */
-function livePopupAttempts(now = Date.now()): string[] {
+function livePopupAttempts(): string[] {
   const local = storageArea("local");
   const ids: string[] = [];
   try {
@@ -75,8 +72,8 @@ function livePopupAttempts(now = Date.now()): string[] {
     for (let i = (local?.length ?? 0) - 1; local && i >= 0; i--) {
       const key = local.key(i);
       if (!key?.startsWith(POPUP_LOCAL_PREFIX)) continue;
-      const expiresAt = readJson(local, key);
-      if (typeof expiresAt === "number" && expiresAt > now) ids.push(key.slice(POPUP_LOCAL_PREFIX.length));
+      const expiresAt = readJson("local", key);
+      if (typeof expiresAt === "number" && expiresAt > Date.now()) ids.push(key.slice(POPUP_LOCAL_PREFIX.length));
       else local.removeItem(key);
     }
   } catch {
@@ -89,17 +86,16 @@ function livePopupAttempts(now = Date.now()): string[] {
  * In a callback page: the popup attempt this window belongs to, from the copy of
  * the opener's sessionStorage. Read once and removed (the opener removes its own copy).
  */
-export function takePopupMarker(now = Date.now()): string | undefined {
-  const session = storageArea("session");
-  const marker = readJson(session, POPUP_KEY) as { attemptId?: unknown; expiresAt?: unknown } | undefined;
-  removeItem(session, POPUP_KEY);
-  return marker && typeof marker.attemptId === "string" && typeof marker.expiresAt === "number" && marker.expiresAt > now
+export function takePopupMarker(): string | undefined {
+  const marker = readJson("session", POPUP_KEY) as { attemptId?: unknown; expiresAt?: unknown } | undefined;
+  removeItem("session", POPUP_KEY);
+  return marker && typeof marker.attemptId === "string" && typeof marker.expiresAt === "number" && marker.expiresAt > Date.now()
     ? marker.attemptId
     : undefined;
 }
 
 /** The one popup attempt pending in this browser, when exactly one is (fallback when sessionStorage was not copied). */
-export function solePendingPopupAttempt(now = Date.now()): string | undefined {
-  const ids = livePopupAttempts(now);
+export function solePendingPopupAttempt(): string | undefined {
+  const ids = livePopupAttempts();
   return ids.length === 1 ? ids[0] : undefined;
 }

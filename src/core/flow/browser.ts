@@ -8,7 +8,7 @@ export function browserWindow(): Window | undefined {
 }
 
 /** sessionStorage or localStorage, or undefined when absent or blocked (Safari private mode, sandboxed iframes). */
-export function storageArea(kind: "session" | "local"): Storage | undefined {
+export function storageArea(kind: StorageKind): Storage | undefined {
   try {
     const win = browserWindow();
     return kind === "session" ? win?.sessionStorage : win?.localStorage;
@@ -17,17 +17,20 @@ export function storageArea(kind: "session" | "local"): Storage | undefined {
   }
 }
 
-export function readJson(storage: Storage | undefined, key: string): unknown {
+export type StorageKind = "session" | "local";
+
+export function readJson(kind: StorageKind, key: string): unknown {
   try {
-    const raw = storage?.getItem(key);
+    const raw = storageArea(kind)?.getItem(key);
     return raw ? JSON.parse(raw) : undefined;
   } catch {
     return undefined;
   }
 }
 
-export function writeJson(storage: Storage | undefined, key: string, value: unknown): boolean {
+export function writeJson(kind: StorageKind, key: string, value: unknown): boolean {
   try {
+    const storage = storageArea(kind);
     storage?.setItem(key, JSON.stringify(value));
     return !!storage;
   } catch {
@@ -35,9 +38,9 @@ export function writeJson(storage: Storage | undefined, key: string, value: unkn
   }
 }
 
-export function removeItem(storage: Storage | undefined, key: string): void {
+export function removeItem(kind: StorageKind, key: string): void {
   try {
-    storage?.removeItem(key);
+    storageArea(kind)?.removeItem(key);
   } catch {
     // storage blocked: nothing was stored either
   }
@@ -49,17 +52,12 @@ export function randomId(): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-/** The default callback URL: this page's origin and path, without query or fragment. */
-export function currentPageUrl(): string | undefined {
-  const win = browserWindow();
-  return win ? win.location.origin + win.location.pathname : undefined;
-}
-
-export function isInIframe(): boolean {
+/** How to go on without a popup: in this tab, or by pasting the code inside an iframe. */
+export function fallbackMode(): "paste" | "redirect" {
   const win = browserWindow();
   try {
-    return !!win && win.self !== win.top;
+    return win && win.self !== win.top ? "paste" : "redirect";
   } catch {
-    return true;
+    return "paste"; // a cross-origin top: we are framed
   }
 }

@@ -13,9 +13,7 @@ export type CallbackOutcome =
   | { kind: "exchange"; code: string; codeVerifier: string; codeChallengeMethod: CodeChallengeMethod; flowId?: string }
   | { kind: "error"; error: OpenRouterAuthError; flowId?: string };
 
-const CALLBACK_PARAMS = ["code", "error", "error_description"];
-
-let consumed: { outcome: CallbackOutcome; delivered: boolean } | undefined;
+let consumed: { outcome: CallbackOutcome; delivered?: boolean } | undefined;
 
 /**
  * The `?error=` OpenRouter sent back (RFC 6749 4.1.2.1 values) as our code: a refusal is
@@ -28,13 +26,6 @@ export function callbackError(error: string): OpenRouterAuthError {
   return error === "server_error" || error === "temporarily_unavailable"
     ? new OpenRouterAuthError("server_error", `OpenRouter could not finish the request (${said}); please try again.`)
     : new OpenRouterAuthError(error === "invalid_request" ? "invalid_request" : "access_denied", `OpenRouter did not approve the request (${said}).`);
-}
-
-function noPendingFlow(): OpenRouterAuthError {
-  return new OpenRouterAuthError(
-    "no_pending_flow",
-    "This page received an authorization code, but this browser did not start a connection for it; it was ignored.",
-  );
 }
 
 /**
@@ -51,20 +42,42 @@ export function consumeCallback(): CallbackOutcome {
   const error = url.searchParams.get("error");
   if (code === null && error === null) return { kind: "none" };
 
-  for (const name of CALLBACK_PARAMS) url.searchParams.delete(name);
+  for (const name of ["code", "error", "error_description"]) url.searchParams.delete(name);
   try {
     win.history.replaceState(win.history.state, "", url.pathname + url.search + url.hash);
   } catch {
     // sandboxed documents may refuse; the code is single-use anyway
   }
 
-  const outcome = decide(win, code, error);
-  consumed = { outcome, delivered: false };
+  const outcome = decide(win, code, error as string);
+  consumed = { outcome };
   return outcome;
 }
 
-function relay(win: Window, attemptId: string | null, message: { code: string } | { error: string }): CallbackOutcome {
-  relayToOpener({ attemptId, ...message });
+/** `error` is only read when there is no `code`. */
+function decide(win: Window, code: string | null, error: string): CallbackOutcome {
+  let attemptId = takePopupMarker();
+  if (!attemptId) {
+    const redirect = takeRedirectAttempt();
+    if (redirect) {
+      const flowId = typeof redirect.flowId === "string" ? redirect.flowId : undefined;
+      return code === null
+        ? { kind: "error", error: callbackError(error), flowId }
+        : { kind: "exchange", code, codeVerifier: redirect.codeVerifier, codeChallengeMethod: redirect.codeChallengeMethod, flowId };
+    }
+    attemptId = solePendingPopupAttempt();
+    if (!attemptId && !hasSameOriginOpener(win)) {
+      return {
+        kind: "error",
+        error: new OpenRouterAuthError(
+          "no_pending_flow",
+          "This page received an authorization code, but this browser did not start a connection for it; it was ignored.",
+        ),
+      };
+    }
+  }
+  // A popup's callback page: hand the code to the window that holds the verifier.
+  relayToOpener({ attemptId: attemptId ?? null, ...(code === null ? { error } : { code }) });
   // The opener closes us when it can see us; under COOP only we can. The pause lets
   // the channel's message leave first. Browsers ignore close() in tabs a user opened.
   setTimeout(() => {
@@ -77,26 +90,13 @@ function relay(win: Window, attemptId: string | null, message: { code: string } 
   return { kind: "relayed" };
 }
 
-function decide(win: Window, code: string | null, error: string | null): CallbackOutcome {
-  const message = code !== null ? { code } : { error: error ?? "unknown" };
-  const popupAttempt = takePopupMarker();
-  if (popupAttempt) return relay(win, popupAttempt, message);
-  const redirect = takeRedirectAttempt();
-  if (redirect) {
-    const flowId = typeof redirect.flowId === "string" ? redirect.flowId : undefined;
-    if (code === null) return { kind: "error", error: callbackError(error ?? "unknown"), flowId };
-    return { kind: "exchange", code, codeVerifier: redirect.codeVerifier, codeChallengeMethod: redirect.codeChallengeMethod, flowId };
-  }
-  let hasOpener: boolean;
+function hasSameOriginOpener(win: Window): boolean {
   try {
     // Reading a cross-origin opener's location throws: such an opener gets nothing.
-    hasOpener = !!win.opener && win.opener !== win && win.opener.location.origin === win.location.origin;
+    return !!win.opener && win.opener !== win && win.opener.location.origin === win.location.origin;
   } catch {
-    hasOpener = false;
+    return false;
   }
-  const sole = solePendingPopupAttempt();
-  if (hasOpener || sole) return relay(win, sole ?? null, message);
-  return { kind: "error", error: noPendingFlow() };
 }
 
 /**

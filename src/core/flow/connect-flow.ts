@@ -11,7 +11,7 @@ import {
   type ExchangeAuthCodeResponse,
 } from "../schemas.js";
 import { clearPopupMarker, clearRedirectAttempt, saveRedirectAttempt, savePopupMarker } from "./attempt-store.js";
-import { browserWindow, currentPageUrl, isInIframe, randomId } from "./browser.js";
+import { browserWindow, fallbackMode, randomId } from "./browser.js";
 import { callbackError, consumeCallback, isCallbackPending, markCallbackDelivered, type CallbackOutcome } from "./callback.js";
 import { exchangeOnce } from "./exchange-registry.js";
 import { listenForCallback, type CallbackMessage } from "./popup-channel.js";
@@ -89,8 +89,8 @@ interface Attempt {
   deadline: number;
   abort: AbortController;
   cleanups: Array<() => void>;
-  done: boolean;
-  received: boolean;
+  done?: boolean;
+  received?: boolean;
   /**
    * The popup read closed before we ever saw it at the provider: the user closed it early, or the
    * provider's COOP cut it off and it may still be open. We can't tell which, so the wait goes on
@@ -186,44 +186,43 @@ export class ConnectFlow {
         return current.promise;
       }
       // A popup we can't see may be closed: this click means "try again".
-      this.#finish(current, undefined);
+      this.#finish(current);
     }
     const options = this.#options;
     const mode = options.mint ? "minted" : (overrides.mode ?? options.mode ?? "popup");
     const attempt = this.#begin(mode);
-    if (!browserWindow()) {
+    const win = browserWindow();
+    if (!win) {
       this.#fail(attempt, new OpenRouterAuthError("unsupported", "Connecting needs a browser window."));
       return attempt.promise;
     }
-    const callbackUrl = options.callbackUrl ?? currentPageUrl() ?? "";
+    // Default: this page's origin and path, without query or fragment.
+    const callbackUrl = options.callbackUrl ?? win.location.origin + win.location.pathname;
     try {
       // A placeholder challenge lets us check every other input before a window opens.
-      this.#url(mode, callbackUrl, "0".repeat(43), attempt.codeChallengeMethod);
+      this.#target(mode, callbackUrl, "0".repeat(43), attempt.codeChallengeMethod);
     } catch (error) {
       this.#fail(attempt, toOpenRouterAuthError(error));
       return attempt.promise;
     }
-    void this.#run(attempt, callbackUrl);
+    void this.#run(attempt, win, callbackUrl);
     return attempt.promise;
   };
 
   /** Ends the current attempt with `cancelled` (the visible Cancel). */
   cancel = (): void => {
-    if (this.#attempt && !this.#attempt.done) {
-      this.#fail(this.#attempt, new OpenRouterAuthError("cancelled", "Connecting was cancelled."));
-    }
+    this.#fail(this.#attempt, new OpenRouterAuthError("cancelled", "Connecting was cancelled."));
   };
 
   /** Drops any attempt and result and goes back to `idle`. */
   reset = (): void => {
-    if (this.#attempt && !this.#attempt.done) this.#finish(this.#attempt, undefined);
+    this.#finish(this.#attempt);
     this.#set({});
   };
 
   /** After `popup_blocked`: continue in this tab (redirect), or by pasting the code inside an iframe. */
   continueInThisTab = (): Promise<ExchangeAuthCodeResponse | undefined> => {
-    const mode = this.#snapshot.fallback ?? (isInIframe() ? "paste" : "redirect");
-    return this.connect({ mode });
+    return this.connect({ mode: this.#snapshot.fallback ?? fallbackMode() });
   };
 
   /** Paste mode: exchanges the code the user copied from OpenRouter (trimmed, validated, once). */
@@ -290,18 +289,21 @@ export class ConnectFlow {
     clearTimeout(this.#teardown);
     return () => {
       this.#teardown = setTimeout(() => {
-        const attempt = this.#attempt;
-        if (attempt && !attempt.done && attempt.mode !== "redirect") this.#finish(attempt, undefined);
+        if (this.#attempt?.mode !== "redirect") this.#finish(this.#attempt);
       }, 0);
     };
   };
 
-  /** The consent page URL of `mode` (none for minted), after validating every input: throws `invalid_request`. */
-  #url(mode: ConnectSnapshot["mode"], callbackUrl: string, codeChallenge: string, codeChallengeMethod: CodeChallengeMethod): string | undefined {
+  /**
+   * The consent page URL of `mode`, or for minted the request that creates the code, after
+   * validating every input: throws `invalid_request`.
+   */
+  #target(mode: ConnectSnapshot["mode"], callbackUrl: string, codeChallenge: string, codeChallengeMethod: CodeChallengeMethod): string | CreateAuthKeysCodeRequest {
     const options = this.#options;
     if (mode === "minted") {
-      parseRequest(createAuthKeysCodeRequestSchema, { ...mintFields(options.mint), callbackUrl, codeChallenge, codeChallengeMethod });
-      return undefined;
+      const request = { ...mintFields(options.mint), callbackUrl, codeChallenge, codeChallengeMethod };
+      parseRequest(createAuthKeysCodeRequestSchema, request);
+      return request;
     }
     const common = { codeChallenge, codeChallengeMethod, limit: options.limit, authUrl: options.authUrl };
     return mode === "paste" ? buildHeadlessAuthorizationUrl({ ...common, keyLabel: options.keyLabel }) : buildAuthorizationUrl({ callbackUrl, ...common });
@@ -317,8 +319,6 @@ export class ConnectFlow {
       deadline: Date.now() + timeoutMs,
       abort: new AbortController(),
       cleanups: [],
-      done: false,
-      received: false,
       codeChallengeMethod: this.#options.codeChallengeMethod ?? "S256",
       promise,
       settle,
@@ -336,8 +336,7 @@ export class ConnectFlow {
    * Runs an attempt that passed validation. Everything before the first `await` runs inside
    * the caller's click, so a popup or tab opens before the browser's user-activation ends.
    */
-  async #run(attempt: Attempt, callbackUrl: string): Promise<void> {
-    const win = browserWindow() as Window;
+  async #run(attempt: Attempt, win: Window, callbackUrl: string): Promise<void> {
     const options = this.#options;
     const mode = attempt.mode;
     let popup: Window | null = null;
@@ -356,9 +355,7 @@ export class ConnectFlow {
     }
     if (mode === "popup") {
       if (!popup) {
-        this.#fail(attempt, new OpenRouterAuthError("popup_blocked", "The browser blocked the OpenRouter window."), {
-          fallback: isInIframe() ? "paste" : "redirect",
-        });
+        this.#fail(attempt, new OpenRouterAuthError("popup_blocked", "The browser blocked the OpenRouter window."), { fallback: fallbackMode() });
         return;
       }
       try {
@@ -371,20 +368,18 @@ export class ConnectFlow {
     this.#set({ status: "opening", mode });
     try {
       const pair = await createPkcePair(attempt.codeChallengeMethod);
-      const url = this.#url(mode, callbackUrl, pair.codeChallenge, pair.codeChallengeMethod) as string;
+      const target = this.#target(mode, callbackUrl, pair.codeChallenge, pair.codeChallengeMethod);
+      const url = target as string;
       if (attempt.done) return;
       attempt.codeVerifier = pair.codeVerifier;
       if (mode === "minted") {
-        const { data } = await options.createAuthCode(
-          { ...mintFields(options.mint), callbackUrl, codeChallenge: pair.codeChallenge, codeChallengeMethod: pair.codeChallengeMethod },
-          { signal: attempt.abort.signal },
-        );
+        const { data } = await options.createAuthCode(target as CreateAuthKeysCodeRequest, { signal: attempt.abort.signal });
         if (attempt.done) return;
         attempt.received = true;
         return await this.#exchange(attempt, data.id);
       }
       if (mode === "popup") {
-        attempt.cleanups.push(listenForCallback(attempt.id, popup, (message) => this.#onCallback(attempt, message)));
+        attempt.cleanups.push(listenForCallback(attempt.id, popup as Window, (message) => this.#onCallback(attempt, message)));
         if ((popup as Window).closed) throw new OpenRouterAuthError("popup_closed", "The OpenRouter window was closed.");
         (popup as Window).location.replace(url);
       } else if (mode === "redirect") {
@@ -400,11 +395,13 @@ export class ConnectFlow {
         // Cleanups only run if this page is still alive (timeout, Cancel, back from the
         // bfcache): then the record must go. A page that left keeps it for the return.
         attempt.cleanups.push(clearRedirectAttempt);
-        const onPageShow = (event: PageTransitionEvent) => {
-          if (event.persisted) this.#fail(attempt, new OpenRouterAuthError("cancelled", "You came back before approving on OpenRouter."));
-        };
-        win.addEventListener("pageshow", onPageShow);
-        attempt.cleanups.push(() => win.removeEventListener("pageshow", onPageShow));
+        win.addEventListener(
+          "pageshow",
+          (event) => {
+            if (event.persisted) this.#fail(attempt, new OpenRouterAuthError("cancelled", "You came back before approving on OpenRouter."));
+          },
+          { signal: attempt.abort.signal },
+        );
       } else if (popup) {
         try {
           popup.opener = null; // the consent tab needs no way back to this page
@@ -432,11 +429,11 @@ export class ConnectFlow {
     let atProviderSince: number | undefined;
     const interval = setInterval(() => {
       if (attempt.done || attempt.received) return clearInterval(interval);
-      let closed: boolean;
+      let closed = true;
       try {
         closed = popup.closed;
       } catch {
-        closed = true;
+        // unreadable: counts as closed
       }
       if (closed) {
         clearInterval(interval);
@@ -473,8 +470,8 @@ export class ConnectFlow {
   async #exchange(attempt: Attempt, code: string): Promise<void> {
     if (attempt.done) return;
     this.#set({ status: "exchanging", mode: attempt.mode });
-    const request: ExchangeAuthCodeRequest = { code, codeChallengeMethod: attempt.codeChallengeMethod };
-    if (attempt.codeVerifier) request.codeVerifier = attempt.codeVerifier;
+    // Every way here set the verifier first.
+    const request: ExchangeAuthCodeRequest = { code, codeVerifier: attempt.codeVerifier, codeChallengeMethod: attempt.codeChallengeMethod };
     try {
       const result = await exchangeOnce(code, () => this.#options.exchangeAuthCode(request, { signal: attempt.abort.signal }), attempt.codeVerifier);
       if (attempt.done) return;
@@ -486,9 +483,9 @@ export class ConnectFlow {
     }
   }
 
-  #fail(attempt: Attempt, error: OpenRouterAuthError, extra: Partial<ConnectSnapshot> = {}): void {
-    if (attempt.done || this.#attempt !== attempt) return;
-    this.#finish(attempt, undefined);
+  #fail(attempt: Attempt | undefined, error: OpenRouterAuthError, extra: Partial<ConnectSnapshot> = {}): void {
+    if (!attempt || attempt.done || this.#attempt !== attempt) return;
+    this.#finish(attempt);
     this.#set({ status: "error", error, mode: attempt.mode, ...extra });
     safely(() => this.#options.onError?.(error));
   }
@@ -505,8 +502,8 @@ export class ConnectFlow {
     safely(this.#options.onWindowClosed);
   }
 
-  #finish(attempt: Attempt, result: ExchangeAuthCodeResponse | undefined): void {
-    if (attempt.done) return;
+  #finish(attempt: Attempt | undefined, result?: ExchangeAuthCodeResponse): void {
+    if (!attempt || attempt.done) return;
     attempt.done = true;
     this.#closeWindow(attempt);
     attempt.abort.abort();

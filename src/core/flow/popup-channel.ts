@@ -27,9 +27,9 @@ export function isCallbackMessage(value: unknown): value is CallbackMessage {
 
 function openChannel(): BroadcastChannel | undefined {
   try {
-    return typeof BroadcastChannel === "undefined" ? undefined : new BroadcastChannel(CHANNEL_NAME);
+    return new BroadcastChannel(CHANNEL_NAME);
   } catch {
-    return undefined;
+    return undefined; // no BroadcastChannel here (or it refused): postMessage alone
   }
 }
 
@@ -56,27 +56,27 @@ export function relayToOpener(message: Omit<CallbackMessage, "type">): void {
  * from `popup` (postMessage) or from any window of this origin (channel). Returns a
  * function that stops listening.
  */
-export function listenForCallback(
-  attemptId: string,
-  popup: Window | null,
-  onMessage: (message: CallbackMessage) => void,
-): () => void {
+export function listenForCallback(attemptId: string, popup: Window, onMessage: (message: CallbackMessage) => void): () => void {
   const win = browserWindow();
   if (!win) return () => {};
-  const onWindowMessage = (event: MessageEvent) => {
-    if (event.origin !== win.location.origin || !isCallbackMessage(event.data)) return;
-    if (!popup || event.source !== popup) return;
-    if (event.data.attemptId !== null && event.data.attemptId !== attemptId) return;
-    onMessage(event.data);
-  };
   const channel = openChannel();
-  const onChannelMessage = (event: MessageEvent) => {
-    if (isCallbackMessage(event.data) && event.data.attemptId === attemptId) onMessage(event.data);
+  const listener = (event: MessageEvent) => {
+    const data = event.data;
+    if (!isCallbackMessage(data)) return;
+    // The channel carries only this attempt's id; postMessage must come from our popup on our
+    // origin, with this attempt's id or none (a callback page that lost its marker).
+    if (
+      event.target === channel
+        ? data.attemptId === attemptId
+        : event.origin === win.location.origin && event.source === popup && (data.attemptId === null || data.attemptId === attemptId)
+    ) {
+      onMessage(data);
+    }
   };
-  win.addEventListener("message", onWindowMessage);
-  channel?.addEventListener("message", onChannelMessage);
+  win.addEventListener("message", listener);
+  channel?.addEventListener("message", listener);
   return () => {
-    win.removeEventListener("message", onWindowMessage);
+    win.removeEventListener("message", listener);
     channel?.close();
   };
 }
