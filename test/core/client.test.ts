@@ -8,6 +8,7 @@ import {
   type OpenRouterAuthClientOptions,
   type OpenRouterAuthErrorCode,
 } from "../../src/core/index.js";
+import { rejection } from "../support/rejection.js";
 
 const API = "https://openrouter.ai/api/v1";
 const CREATE_URL = `${API}/auth/keys/code`;
@@ -78,15 +79,6 @@ afterAll(() => server.close());
 
 function client(options: OpenRouterAuthClientOptions = {}) {
   return createOpenRouterAuthClient(options);
-}
-
-async function rejection(promise: Promise<unknown>): Promise<OpenRouterAuthError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(OpenRouterAuthError);
-  return error as OpenRouterAuthError;
 }
 
 /** Every substring of `secret` of `size` characters: none may survive in an error. */

@@ -12,6 +12,7 @@ import {
   type ExchangeAuthCodeRequest,
 } from "../../src/core/index.js";
 import { parseRequest } from "../../src/core/schemas.js";
+import { rejection } from "../support/rejection.js";
 
 const CB = "https://myapp.com/auth/callback";
 const VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
@@ -27,15 +28,6 @@ function fetchStub() {
       : { key: "sk-or-v1-fresh", user_id: "user_1" };
     return new Response(JSON.stringify(body), { status: 200, headers: { "Content-Type": "application/json" } });
   });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<OpenRouterAuthError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(OpenRouterAuthError);
-  return error as OpenRouterAuthError;
 }
 
 type Op = "createAuthCode" | "exchangeAuthCode";

@@ -3,8 +3,9 @@
 import { describe, expect, it } from "vitest";
 import { createPkcePair } from "../../src/core/pkce.js";
 import { createOpenRouterEmulatorApp, MAX_BODY_BYTES } from "../../src/emulator/index.js";
-import { clientFor, expectWireConforms, postJson, raw, rejectionOf, startEmulator } from "./helpers.js";
+import { clientFor, expectWireConforms, postJson, raw, startEmulator } from "./helpers.js";
 import { check, responseSchema } from "./openapi.js";
+import { rejection } from "../support/rejection.js";
 
 const CALLBACK = "https://app.example/openrouter/callback";
 const RFC_VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
@@ -86,7 +87,7 @@ describe("minted flow: create a code, exchange it", () => {
 
     // What a shell cutting the consent URL at `&` produces: a code without a challenge, exchanged with one.
     const cut = await client.createAuthCode({ callbackUrl: CALLBACK });
-    const error = await rejectionOf(client.exchangeAuthCode({ code: cut.data.id, codeVerifier: RFC_VERIFIER, codeChallengeMethod: "S256" }));
+    const error = await rejection(client.exchangeAuthCode({ code: cut.data.id, codeVerifier: RFC_VERIFIER, codeChallengeMethod: "S256" }));
     expect(error).toMatchObject({ code: "invalid_code_challenge_method", status: 400 });
   });
 
@@ -109,7 +110,7 @@ describe("minted flow: create a code, exchange it", () => {
     const { client } = clientFor(emulator);
     const pair = await createPkcePair("plain");
     const { data } = await client.createAuthCode({ callbackUrl: CALLBACK, codeChallenge: pair.codeChallenge });
-    const error = await rejectionOf(client.exchangeAuthCode({ code: data.id, codeVerifier: pair.codeVerifier, codeChallengeMethod: "S256" }));
+    const error = await rejection(client.exchangeAuthCode({ code: data.id, codeVerifier: pair.codeVerifier, codeChallengeMethod: "S256" }));
     expect(error).toMatchObject({ code: "invalid_code_challenge_method" });
     await expect(client.exchangeAuthCode({ code: data.id, codeVerifier: pair.codeVerifier, codeChallengeMethod: "plain" })).resolves.toBeTruthy();
   });
@@ -129,7 +130,7 @@ describe("exchange errors", () => {
     expect(await postJson(`${emulator.apiBaseUrl}/auth/keys`, { code: data.id })).toMatchObject(invalid);
     expect(await postJson(`${emulator.apiBaseUrl}/auth/keys`, { code: data.id, code_verifier: "short" })).toMatchObject(invalid);
     for (const request of [{ code: "auth_code_nope" }, { code: data.id, codeVerifier: other.codeVerifier }]) {
-      expect(await rejectionOf(client.exchangeAuthCode(request))).toMatchObject({ code: "invalid_code", status: 403, retryable: false });
+      expect(await rejection(client.exchangeAuthCode(request))).toMatchObject({ code: "invalid_code", status: 403, retryable: false });
     }
     expect(emulator.exchanges().map((e) => e.detail)).toEqual([
       "unknown or already used code",
@@ -155,7 +156,7 @@ describe("exchange errors", () => {
       const { data } = await client.createAuthCode({ callbackUrl: CALLBACK, codeChallenge: pair.codeChallenge, codeChallengeMethod: issued });
       const answer = await postJson(`${emulator.apiBaseUrl}/auth/keys`, { code: data.id, code_verifier: pair.codeVerifier, code_challenge_method: sent });
       expect(answer).toMatchObject({ status: 400, body: { error: { code: 400, message: "Invalid code_challenge_method" } } });
-      const error = await rejectionOf(client.exchangeAuthCode({ code: data.id, codeVerifier: pair.codeVerifier, codeChallengeMethod: sent }));
+      const error = await rejection(client.exchangeAuthCode({ code: data.id, codeVerifier: pair.codeVerifier, codeChallengeMethod: sent }));
       expect(error).toMatchObject({ code: "invalid_code_challenge_method", status: 400 });
     }
     expect(emulator.exchanges().every((e) => e.outcome === "invalid_code_challenge_method")).toBe(true);
@@ -168,7 +169,7 @@ describe("exchange errors", () => {
     const pair = await createPkcePair();
     const first = await client.createAuthCode({ callbackUrl: CALLBACK, codeChallenge: pair.codeChallenge, codeChallengeMethod: "S256" });
     await client.exchangeAuthCode({ code: first.data.id, codeVerifier: pair.codeVerifier });
-    expect(await rejectionOf(client.exchangeAuthCode({ code: first.data.id, codeVerifier: pair.codeVerifier }))).toMatchObject({ code: "invalid_code", status: 403 });
+    expect(await rejection(client.exchangeAuthCode({ code: first.data.id, codeVerifier: pair.codeVerifier }))).toMatchObject({ code: "invalid_code", status: 403 });
 
     const raced = await client.createAuthCode({ callbackUrl: CALLBACK, codeChallenge: pair.codeChallenge, codeChallengeMethod: "S256" });
     const results = await Promise.allSettled(
@@ -215,12 +216,12 @@ describe("exchange errors", () => {
     clock += 1;
     const answer = await postJson(`${emulator.apiBaseUrl}/auth/keys`, { code: late.data.id, code_verifier: pair.codeVerifier });
     expect(answer).toMatchObject({ status: 403, body: { error: { code: 403, message: "Authorization code expired" } } });
-    expect(await rejectionOf(client.exchangeAuthCode({ code: late.data.id, codeVerifier: pair.codeVerifier }))).toMatchObject({ code: "code_expired", status: 403 });
+    expect(await rejection(client.exchangeAuthCode({ code: late.data.id, codeVerifier: pair.codeVerifier }))).toMatchObject({ code: "code_expired", status: 403 });
 
     // Forgotten one lifetime later (pruned when the next code is issued).
     clock += 60_000;
     await mint();
-    expect(await rejectionOf(client.exchangeAuthCode({ code: late.data.id, codeVerifier: pair.codeVerifier }))).toMatchObject({ code: "invalid_code" });
+    expect(await rejection(client.exchangeAuthCode({ code: late.data.id, codeVerifier: pair.codeVerifier }))).toMatchObject({ code: "invalid_code" });
     expectWireConforms(wire);
   });
 
@@ -229,7 +230,7 @@ describe("exchange errors", () => {
     const { client } = clientFor(emulator);
     const { data } = await client.createAuthCode({ callbackUrl: CALLBACK });
     await new Promise((resolve) => setTimeout(resolve, 80));
-    expect(await rejectionOf(client.exchangeAuthCode({ code: data.id }))).toMatchObject({ code: "code_expired" });
+    expect(await rejection(client.exchangeAuthCode({ code: data.id }))).toMatchObject({ code: "code_expired" });
   });
 
   it("rejects malformed exchange bodies with 400 naming the field", async () => {
@@ -270,9 +271,9 @@ describe("POST /api/v1/auth/keys/code", () => {
     expect(await postJson(url, valid, { Authorization: "Bearer sk-or-v1-admin-two" })).toMatchObject({ status: 200 });
 
     const { client, wire } = clientFor(emulator, { apiKey: "sk-or-v1-someone-else" });
-    expect(await rejectionOf(client.createAuthCode({ callbackUrl: CALLBACK }))).toMatchObject({ code: "unauthorized", status: 401 });
+    expect(await rejection(client.createAuthCode({ callbackUrl: CALLBACK }))).toMatchObject({ code: "unauthorized", status: 401 });
     const anonymous = clientFor(emulator, { apiKey: undefined });
-    expect(await rejectionOf(anonymous.client.createAuthCode({ callbackUrl: CALLBACK }))).toMatchObject({ code: "unauthorized" });
+    expect(await rejection(anonymous.client.createAuthCode({ callbackUrl: CALLBACK }))).toMatchObject({ code: "unauthorized" });
     expectWireConforms([...wire, ...anonymous.wire]);
   });
 
@@ -349,7 +350,7 @@ describe("GET /api/v1/key", () => {
     expect(unknown).toMatchObject({ status: 401, body: { error: { code: 401 } } });
     expect(check(responseSchema("GET /api/v1/key", 401), unknown.body, { closed: true })).toEqual([]);
     const { client } = clientFor(emulator);
-    expect(await rejectionOf(client.getKeyInfo(`sk-or-v1-${"0".repeat(64)}`))).toMatchObject({ code: "unauthorized", status: 401 });
+    expect(await rejection(client.getKeyInfo(`sk-or-v1-${"0".repeat(64)}`))).toMatchObject({ code: "unauthorized", status: 401 });
     const dev = await raw(url, { headers: { Authorization: `Bearer ${emulator.apiKey}` } });
     expect(dev.status).toBe(200);
     expect(check(responseSchema("GET /api/v1/key", 200), dev.body, { closed: true })).toEqual([]);
@@ -379,7 +380,7 @@ describe("GET /api/v1/key", () => {
     const { key } = await client.exchangeAuthCode({ code: data.id });
     await expect(client.getKeyInfo(key)).resolves.toMatchObject({ expiresAt: "2026-01-02T00:00:00Z" });
     clock = Date.parse("2026-01-02T00:00:00Z");
-    expect(await rejectionOf(client.getKeyInfo(key))).toMatchObject({ code: "unauthorized" });
+    expect(await rejection(client.getKeyInfo(key))).toMatchObject({ code: "unauthorized" });
   });
 });
 

@@ -3,7 +3,8 @@ import { request as httpRequest } from "node:http";
 import { describe, expect, it } from "vitest";
 import { createPkcePair } from "../../src/core/pkce.js";
 import { createOpenRouterEmulatorApp, startOpenRouterEmulator } from "../../src/emulator/index.js";
-import { clientFor, consentUrl, postJson, raw, rejectionOf, startEmulator } from "./helpers.js";
+import { clientFor, consentUrl, postJson, raw, startEmulator } from "./helpers.js";
+import { rejection } from "../support/rejection.js";
 
 const CALLBACK = "https://app.example/cb";
 
@@ -14,7 +15,7 @@ describe("faults", () => {
     const { data } = await client.createAuthCode({ callbackUrl: CALLBACK });
     emulator.faults.failNext("exchange", { status: 500, count: 2 });
     for (let i = 0; i < 2; i++) {
-      expect(await rejectionOf(client.exchangeAuthCode({ code: data.id }))).toMatchObject({ code: "server_error", status: 500, retryable: true });
+      expect(await rejection(client.exchangeAuthCode({ code: data.id }))).toMatchObject({ code: "server_error", status: 500, retryable: true });
     }
     await expect(client.exchangeAuthCode({ code: data.id })).resolves.toBeTruthy();
 
@@ -22,7 +23,7 @@ describe("faults", () => {
     const conflict = await postJson(`${emulator.apiBaseUrl}/auth/keys/code`, { callback_url: CALLBACK }, { Authorization: `Bearer ${emulator.apiKey}` });
     expect(conflict).toMatchObject({ status: 409, body: { error: { code: 409, message: "Resource conflict. Please try again later." } } });
     emulator.faults.failNext("code", { status: 429, message: "Slow down" });
-    expect(await rejectionOf(client.createAuthCode({ callbackUrl: CALLBACK }))).toMatchObject({ code: "rate_limited", message: expect.stringContaining("Slow down") });
+    expect(await rejection(client.createAuthCode({ callbackUrl: CALLBACK }))).toMatchObject({ code: "rate_limited", message: expect.stringContaining("Slow down") });
 
     emulator.faults.failNext("auth", { status: 503 });
     const page = await fetch(consentUrl(emulator, { callback_url: CALLBACK }));
@@ -36,12 +37,12 @@ describe("faults", () => {
     const pair = await createPkcePair();
     const { data } = await client.createAuthCode({ callbackUrl: CALLBACK, codeChallenge: pair.codeChallenge, codeChallengeMethod: "S256" });
     emulator.faults.dropNext("exchange");
-    expect(await rejectionOf(client.exchangeAuthCode({ code: data.id, codeVerifier: pair.codeVerifier }))).toMatchObject({ code: "network_error" });
+    expect(await rejection(client.exchangeAuthCode({ code: data.id, codeVerifier: pair.codeVerifier }))).toMatchObject({ code: "network_error" });
     expect(emulator.exchanges()).toMatchObject([{ code: data.id, outcome: "ok" }]);
-    expect(await rejectionOf(client.exchangeAuthCode({ code: data.id, codeVerifier: pair.codeVerifier }))).toMatchObject({ code: "invalid_code" });
+    expect(await rejection(client.exchangeAuthCode({ code: data.id, codeVerifier: pair.codeVerifier }))).toMatchObject({ code: "invalid_code" });
 
     emulator.faults.dropNext("code", 2);
-    for (let i = 0; i < 2; i++) expect(await rejectionOf(client.createAuthCode({ callbackUrl: CALLBACK }))).toMatchObject({ code: "network_error" });
+    for (let i = 0; i < 2; i++) expect(await rejection(client.createAuthCode({ callbackUrl: CALLBACK }))).toMatchObject({ code: "network_error" });
     await expect(client.createAuthCode({ callbackUrl: CALLBACK })).resolves.toBeTruthy();
   });
 
@@ -51,8 +52,8 @@ describe("faults", () => {
     const { data } = await client.createAuthCode({ callbackUrl: CALLBACK });
     const { key } = await client.exchangeAuthCode({ code: data.id });
     for (const route of ["code", "key"] as const) emulator.faults.malformedNext(route);
-    expect(await rejectionOf(client.createAuthCode({ callbackUrl: CALLBACK }))).toMatchObject({ code: "invalid_response" });
-    expect(await rejectionOf(client.getKeyInfo(key))).toMatchObject({ code: "invalid_response" });
+    expect(await rejection(client.createAuthCode({ callbackUrl: CALLBACK }))).toMatchObject({ code: "invalid_response" });
+    expect(await rejection(client.getKeyInfo(key))).toMatchObject({ code: "invalid_response" });
     await expect(client.getKeyInfo(key)).resolves.toMatchObject({ usage: 0 });
 
     const minted = await client.createAuthCode({ callbackUrl: CALLBACK });
@@ -74,7 +75,7 @@ describe("faults", () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(110);
 
     const impatient = clientFor(emulator, { timeoutMs: 30 }).client;
-    expect(await rejectionOf(impatient.getKeyInfo(key))).toMatchObject({ code: "timeout" });
+    expect(await rejection(impatient.getKeyInfo(key))).toMatchObject({ code: "timeout" });
 
     emulator.faults.clear();
     const again = performance.now();
@@ -132,7 +133,7 @@ describe("event log", () => {
 
     emulator.reset();
     expect(emulator.events).toEqual([]);
-    expect(await rejectionOf(client.getKeyInfo(key))).toMatchObject({ code: "unauthorized" });
+    expect(await rejection(client.getKeyInfo(key))).toMatchObject({ code: "unauthorized" });
   });
 
   it("tells an observer about each event, and survives a broken one", async () => {

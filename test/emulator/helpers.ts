@@ -74,15 +74,6 @@ export function clientFor(emulator: RunningOpenRouterEmulator, options: OpenRout
 }
 
 /** What `promise` rejected with (fails the test if it resolved). */
-export async function rejectionOf(promise: Promise<unknown>): Promise<Record<string, unknown>> {
-  const outcome = await promise.then(
-    (value) => ({ resolved: true as const, value }),
-    (error: unknown) => ({ resolved: false as const, error }),
-  );
-  if (outcome.resolved) throw new Error(`expected a rejection, got ${JSON.stringify(outcome.value)}`);
-  return outcome.error as Record<string, unknown>;
-}
-
 export interface RawAnswer {
   status: number;
   headers: Headers;

@@ -3,8 +3,9 @@
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createOpenRouterAuthClient, createPkcePair, DEFAULT_AUTH_URL, DEFAULT_BASE_URL, type OpenRouterAuthError } from "../../src/core/index.js";
+import { createOpenRouterAuthClient, createPkcePair, DEFAULT_AUTH_URL, DEFAULT_BASE_URL } from "../../src/core/index.js";
 import { createOpenRouterHandlers, EMULATOR_DEV_API_KEY, OPENROUTER_ORIGIN, type OpenRouterHandlers } from "../../src/testing/index.js";
+import { rejection } from "../support/rejection.js";
 
 const CALLBACK = "https://app.example/openrouter/callback";
 const KEY_PATTERN = /^sk-or-v1-[0-9a-f]{64}$/;
@@ -19,15 +20,6 @@ function useOpenRouter(options?: Parameters<typeof createOpenRouterHandlers>[0])
   const openrouter = createOpenRouterHandlers(options);
   server.use(...openrouter.handlers);
   return openrouter;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<OpenRouterAuthError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as OpenRouterAuthError;
-  }
-  throw new Error("expected a rejection");
 }
 
 async function mint(openrouter: OpenRouterHandlers, method: "S256" | "plain" = "S256") {
