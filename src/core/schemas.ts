@@ -115,7 +115,7 @@ type ParseResult<T> = { success: true; data: T } | { success: false; error: { is
  * own path, and type failures say what was expected (never the value given). No schema
  * here uses `z.enum`, `z.literal` or `z.union` (custom checks carry their own messages).
  */
-export function toIssues(issues: ReadonlyArray<SchemaIssue>): OpenRouterAuthIssue[] {
+function toIssues(issues: ReadonlyArray<SchemaIssue>): OpenRouterAuthIssue[] {
   return issues.flatMap(({ code, path, keys, expected: e, message }): OpenRouterAuthIssue[] =>
     code === "unrecognized_keys" && keys
       ? keys.map((key) => ({ path: [...path, key], message: "unknown key" }))

@@ -41,7 +41,7 @@ export function exchangeAuthCodeMutationOptions(client: OpenRouterAuthClient): E
 }
 
 /** cyrb53: a fast 53-bit hash, so cache keys tell keys apart without holding them. */
-export function hashKey(key: string): string {
+function hashKey(key: string): string {
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
   for (let i = 0; i < key.length; i++) {
