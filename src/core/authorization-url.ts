@@ -28,10 +28,10 @@ export interface HeadlessAuthorizationUrlOptions {
 // The same field schemas as the request bodies, so both refuse the same values with the same messages.
 // Key order is URL parameter order: zod returns fields in schema order.
 const pkce = { codeChallenge: unreservedSchema, codeChallengeMethod: codeChallengeMethodSchema };
-const limit = z.optional(limitSchema);
-const authUrl = z.optional(z.custom<string>((v) => !!httpUrl(v), HTTP_URL_MESSAGE));
-const authorizationUrlSchema = z.strictObject({ callbackUrl: callbackUrlSchema, ...pkce, limit, authUrl });
-const headlessAuthorizationUrlSchema = z.strictObject({ ...pkce, keyLabel: z.optional(keyLabelSchema), limit, authUrl });
+const limit = /* @__PURE__ */ z.optional(limitSchema);
+const authUrl = /* @__PURE__ */ z.optional(/* @__PURE__ */ z.custom<string>((v) => !!httpUrl(v), HTTP_URL_MESSAGE));
+const authorizationUrlSchema = /* @__PURE__ */ z.strictObject({ callbackUrl: callbackUrlSchema, ...pkce, limit, authUrl });
+const headlessAuthorizationUrlSchema = /* @__PURE__ */ z.strictObject({ ...pkce, keyLabel: /* @__PURE__ */ z.optional(keyLabelSchema), limit, authUrl });
 
 /** `authUrl` with each other field set as a snake_case parameter (replacing any of the same name), undefined ones left out. */
 function toUrl(schema: typeof authorizationUrlSchema | typeof headlessAuthorizationUrlSchema, input: unknown): string {

@@ -2,23 +2,23 @@ import * as z from "zod/mini";
 import { numberField, stringField, nullableString as stringOrNull, type UsageLimitType } from "./schemas.js";
 
 // Custom checks rather than z.nullable / z.boolean: each zod feature costs users bytes.
-const nullableNumber = z.custom<number | null>((v) => v === null || Number.isFinite(v), "must be a finite number or null");
-const nullableString = z.optional(stringOrNull);
+const nullableNumber = /* @__PURE__ */ z.custom<number | null>((v) => v === null || Number.isFinite(v), "must be a finite number or null");
+const nullableString = /* @__PURE__ */ z.optional(stringOrNull);
 
 /** The fields of `GET /key` this library reads, by wire name; the rest of the answer is ignored. */
 const fields = {
   label: stringField,
   limit: nullableNumber,
-  limit_remaining: z.optional(nullableNumber),
+  limit_remaining: /* @__PURE__ */ z.optional(nullableNumber),
   limit_reset: nullableString,
   usage: numberField,
-  usage_daily: z.optional(numberField),
-  usage_weekly: z.optional(numberField),
-  usage_monthly: z.optional(numberField),
+  usage_daily: /* @__PURE__ */ z.optional(numberField),
+  usage_weekly: /* @__PURE__ */ z.optional(numberField),
+  usage_monthly: /* @__PURE__ */ z.optional(numberField),
   expires_at: nullableString,
-  is_free_tier: z.custom<boolean>((v) => typeof v === "boolean", "must be a boolean"),
+  is_free_tier: /* @__PURE__ */ z.custom<boolean>((v) => typeof v === "boolean", "must be a boolean"),
 };
-export const keyInfoWireResponseSchema = z.object({ data: z.object(fields) });
+export const keyInfoWireResponseSchema = /* @__PURE__ */ z.object({ data: /* @__PURE__ */ z.object(fields) });
 
 /** What OpenRouter says about a key: its limit, what is left, and its usage (in credits, i.e. USD). */
 export interface OpenRouterKeyInfo {
