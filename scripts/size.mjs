@@ -21,10 +21,11 @@ const kB = 1000;
 const HOST = ["react", "react/*", "react-dom", "react-dom/*", "@tanstack/react-query"];
 const ZOD = ["zod", "zod/*"];
 
-// Issue 6 sets targets for the button: 12 kB with the zod/mini it uses, 6 kB of the library's own code.
-// They are NOT met today (see the README's "Budgets"); what CI enforces for those rows is a regression
-// guard at today's figure + ~4%, printed beside the target so the gap stays visible. Rows the issue
-// sets no target for carry the same kind of guard.
+// Budgets: today's figure + ~4%, so a change that adds bytes has to raise its budget in review.
+// Issue 6 first proposed 12 kB (with zod/mini) and 6 kB (own code) for the button. We measured
+// those and did not adopt them: the PKCE core any validated flow needs is 4.2 kB own / 8.8 kB with
+// zod, and the four headless flows 8.5 / 13.0 kB, before any UI (README, "Budgets"). The proposal
+// is printed beside the two rows it was made for, with the gap.
 const BUTTON = 'import { ConnectButton } from "openrouter-connect"; console.log(ConnectButton);';
 const ALL = 'import * as all from "openrouter-connect"; console.log(all);';
 const CORE = 'import * as core from "openrouter-connect/core"; console.log(core);';
@@ -33,17 +34,21 @@ const CORE = 'import * as core from "openrouter-connect/core"; console.log(core)
 const PKCE_MINIMUM =
   'import { createPkcePair, buildAuthorizationUrl, createOpenRouterAuthClient } from "openrouter-connect/core"; console.log(createPkcePair, buildAuthorizationUrl, createOpenRouterAuthClient);';
 const HEADLESS = 'import { useOpenRouterConnect } from "openrouter-connect"; console.log(useOpenRouterConnect);';
+// A custom flow or a server that only builds consent URLs: schemas it never reaches are dropped.
+const CONSENT_URL = 'import { createPkcePair, buildAuthorizationUrl } from "openrouter-connect/core"; console.log(createPkcePair, buildAuthorizationUrl);';
 export const CHECKS = [
-  { name: "ConnectButton (with zod/mini)", code: BUTTON, budget: 16.5 * kB, target: 12 * kB, kind: "guard" },
-  { name: "ConnectButton (own code)", code: BUTTON, budget: 11.8 * kB, target: 6 * kB, kind: "guard", withoutZod: true },
-  { name: 'whole package "." (with zod/mini)', code: ALL, budget: 17.6 * kB, kind: "guard" },
-  { name: 'whole package "." (own code)', code: ALL, budget: 12.9 * kB, kind: "guard", withoutZod: true },
-  { name: '"./core" (with zod/mini)', code: CORE, budget: 13.5 * kB, kind: "guard" },
-  { name: '"./core" (own code)', code: CORE, budget: 8.8 * kB, kind: "guard", withoutZod: true },
-  { name: "PKCE + URL + client (with zod/mini)", code: PKCE_MINIMUM, budget: 9.1 * kB, kind: "guard" },
-  { name: "PKCE + URL + client (own code)", code: PKCE_MINIMUM, budget: 4.3 * kB, kind: "guard", withoutZod: true },
-  { name: "useOpenRouterConnect (with zod/mini)", code: HEADLESS, budget: 13.5 * kB, kind: "guard" },
-  { name: "useOpenRouterConnect (own code)", code: HEADLESS, budget: 8.8 * kB, kind: "guard", withoutZod: true },
+  { name: "ConnectButton (with zod/mini)", code: BUTTON, budget: 16.5 * kB, proposed: 12 * kB },
+  { name: "ConnectButton (own code)", code: BUTTON, budget: 11.8 * kB, proposed: 6 * kB, withoutZod: true },
+  { name: 'whole package "." (with zod/mini)', code: ALL, budget: 17.6 * kB },
+  { name: 'whole package "." (own code)', code: ALL, budget: 12.9 * kB, withoutZod: true },
+  { name: '"./core" (with zod/mini)', code: CORE, budget: 13.5 * kB },
+  { name: '"./core" (own code)', code: CORE, budget: 8.8 * kB, withoutZod: true },
+  { name: "PKCE + URL + client (with zod/mini)", code: PKCE_MINIMUM, budget: 9.1 * kB },
+  { name: "PKCE + URL + client (own code)", code: PKCE_MINIMUM, budget: 4.3 * kB, withoutZod: true },
+  { name: "PKCE + consent URL (with zod/mini)", code: CONSENT_URL, budget: 6.8 * kB },
+  { name: "PKCE + consent URL (own code)", code: CONSENT_URL, budget: 2.0 * kB, withoutZod: true },
+  { name: "useOpenRouterConnect (with zod/mini)", code: HEADLESS, budget: 13.5 * kB },
+  { name: "useOpenRouterConnect (own code)", code: HEADLESS, budget: 8.8 * kB, withoutZod: true },
 ];
 
 /** Resolves "openrouter-connect" and its subpaths through package.json "exports", like a user's bundler. */
@@ -136,16 +141,16 @@ async function main() {
   const rows = [];
   for (const check of CHECKS) {
     const { min, gzip, metafile } = await measure(check);
-    rows.push({ entry: check.name, min, gzip, budget: check.budget, target: check.target, kind: check.kind, ok: gzip <= check.budget, metafile });
+    rows.push({ entry: check.name, min, gzip, budget: check.budget, proposed: check.proposed, ok: gzip <= check.budget, metafile });
   }
   if (args.includes("--json")) {
     console.log(JSON.stringify(rows.map(({ metafile: _m, ...row }) => row), null, 2));
   } else {
     const w = Math.max(...rows.map((r) => r.entry.length));
-    const target = (r) => (r.target === undefined ? "-" : `${fmt(r.target)} ${r.gzip <= r.target ? "met" : "missed"}`);
-    console.log(`${"entry".padEnd(w)}  ${"min".padStart(7)}  ${"min+gz".padStart(7)}  ${"budget".padStart(7)}  ${"budget from".padEnd(11)}  ${"issue 6 target".padEnd(14)}  ok`);
+    const proposal = (r) => (r.proposed === undefined ? "" : `  (issue 6 proposed ${fmt(r.proposed)}: ${fmt(r.gzip - r.proposed)} over; not adopted, see README)`);
+    console.log(`${"entry".padEnd(w)}  ${"min".padStart(7)}  ${"min+gz".padStart(7)}  ${"budget".padStart(7)}  ok`);
     for (const r of rows) {
-      console.log(`${r.entry.padEnd(w)}  ${fmt(r.min).padStart(7)}  ${fmt(r.gzip).padStart(7)}  ${fmt(r.budget).padStart(7)}  ${r.kind.padEnd(11)}  ${target(r).padEnd(14)}  ${r.ok ? "yes" : "NO (over budget)"}`);
+      console.log(`${r.entry.padEnd(w)}  ${fmt(r.min).padStart(7)}  ${fmt(r.gzip).padStart(7)}  ${fmt(r.budget).padStart(7)}  ${r.ok ? "yes" : "NO (over budget)"}${proposal(r)}`);
     }
     console.log("bytes; min+gz = esbuild --minify (esm, browser), gzip -9; react, react-dom, @tanstack/react-query external.");
     console.log("\nwhat each optional part adds to ConnectButton (own code, min+gz):");
