@@ -7,6 +7,7 @@ import {
   expectNoSecretsInStorage,
   maskKey,
   section,
+  statusLog,
   test,
   type WindowOpenCall,
 } from "./fixtures.js";
@@ -64,11 +65,9 @@ test.describe("popup flow", () => {
     const button = section(page, "popup").getByRole("button", { name: "Connect OpenRouter" });
     const popup = await openConsent(page, button);
     await expectLogEndsWith(page, "popup", ["awaiting-approval"]);
-    // A person reads the consent page before closing it; the flow trusts `closed` only once the
-    // popup has shown the provider's page for 500 ms, seen by its 250 ms polls (COOP makes a popup
-    // read closed for a moment). 1 s covers that on a busy machine.
-    await page.waitForTimeout(1000);
-
+    // Closed as soon as the consent page shows and the app says so. The flow trusts `closed` once
+    // two polls 30 ms apart saw the provider's page (COOP makes a popup read closed a few ms after
+    // it gets there); a popup closed sooner than that is the COOP case (see the tests below).
     const closedAt = Date.now();
     await popup.close();
     await expectLogEndsWith(page, "popup", ["error", "error: popup_closed"], 1500);
@@ -79,7 +78,7 @@ test.describe("popup flow", () => {
 
     // Ready again: a new attempt opens a new popup.
     const second = await openConsent(page, button);
-    await page.waitForTimeout(1000);
+    await expectLogEndsWith(page, "popup", ["opening", "awaiting-approval"]);
     await second.close();
     await expectLogEndsWith(page, "popup", ["error", "error: popup_closed"]);
   });
@@ -120,7 +119,9 @@ test.describe("popup flow", () => {
     await popup.getByRole("button", { name: "Approve" }).click();
 
     await expectCompleted(page, emulator, "popup-key");
-    await expectLogEndsWith(page, "popup", ["opening", "awaiting-approval", "exchanging", "connected"]);
+    // Usually opening, awaiting-approval, exchanging, connected; when COOP cut the popup off late
+    // (about 1 run in 50) a popup_closed comes first and the late answer still finishes the flow.
+    await expectLogEndsWith(page, "popup", ["exchanging", "connected"]);
     await expect.poll(() => popup.isClosed(), { message: "the callback page closes itself" }).toBe(true);
   });
 
@@ -129,14 +130,15 @@ test.describe("popup flow", () => {
     await page.goto(demo.url);
     const button = section(page, "popup").getByRole("button", { name: "Connect OpenRouter" });
     await (await openConsent(page, button)).close();
-    // Closed, but COOP made it read closed all along: the flow can't tell, so it keeps waiting...
+    // Closed, but COOP made it read closed all along: the flow can't tell, so it keeps waiting
+    // (or, when COOP cut it off late, about 1 run in 50, it said popup_closed and listens on)...
     await page.waitForTimeout(1500);
-    await expectLogEndsWith(page, "popup", ["awaiting-approval"]);
+    expect(["awaiting-approval", "error: popup_closed"]).toContain((await statusLog(page, "popup")).at(-1));
     // ...and the button, clicked again, opens a new window rather than doing nothing.
     await (await openConsent(page, button)).getByRole("button", { name: "Approve" }).click();
 
     await expectCompleted(page, emulator, "popup-key");
-    await expectLogEndsWith(page, "popup", ["opening", "awaiting-approval", "opening", "awaiting-approval", "exchanging", "connected"]);
+    await expectLogEndsWith(page, "popup", ["opening", "awaiting-approval", "exchanging", "connected"]);
     expect(emulator.codesIssued()).toHaveLength(1);
   });
 

@@ -26,14 +26,22 @@ export type MintOptions = Omit<CreateAuthKeysCodeRequest, "callbackUrl" | "codeC
 export const DEFAULT_FLOW_TIMEOUT_MS = 10 * 60 * 1000;
 /** How long after a visible popup closed we still wait for its message. */
 const POPUP_CLOSED_GRACE_MS = 400;
+/** Polls until the popup has been seen at the provider (fine enough to time it), then every 250 ms. */
+const POPUP_FAST_POLL_MS = 5;
 const POPUP_POLL_MS = 250;
 /**
- * How long the popup must have shown the provider's page before `closed` counts as the user
- * closing it. Chromium shows a popup whose provider page sends COOP as open and cross-origin
- * for a moment (~20-110 ms measured) before `closed` reads true; a poll in that moment must not
- * turn the COOP case into a false `popup_closed`.
+ * How long two polls must have found the popup at the provider (cross-origin) before `closed`
+ * counts as the user closing it. A provider page that sends COOP shows that way only for a moment
+ * before `closed` reads true while it is still open: under 25 ms in nearly all of ~150 Chromium runs
+ * here, idle and loaded. A person, or a test, closing the consent page takes longer than that.
  */
-const POPUP_SETTLE_MS = 500;
+const POPUP_SETTLE_MS = 30;
+/**
+ * Rarely (about 1 run in 50 here) COOP cuts a popup off later than POPUP_SETTLE_MS. So a popup
+ * that reads closed this soon after reaching the provider is reported `popup_closed`, but its
+ * answer, if one still comes over the channel before the deadline, finishes the flow.
+ */
+const POPUP_LATE_ANSWER_MS = 1000;
 const POPUP_NAME = "openrouter-connect";
 const POPUP_FEATURES = "popup=yes,width=520,height=720";
 
@@ -97,6 +105,8 @@ interface Attempt {
    * (answer, Cancel, deadline), and a new click starts over instead of focusing a window we can't reach.
    */
   unseen?: boolean;
+  /** Already reported as failed (`popup_closed`), yet a late answer may still finish it. */
+  reported?: boolean;
   popup?: Window | null;
   codeVerifier?: string;
   codeChallengeMethod: CodeChallengeMethod;
@@ -324,7 +334,10 @@ export class ConnectFlow {
       settle,
     };
     const timer = setTimeout(
-      () => this.#fail(attempt, new OpenRouterAuthError("timeout", `No answer within ${Math.round(timeoutMs / 1000)} s; please try again.`)),
+      () =>
+        attempt.reported
+          ? this.#finish(attempt)
+          : this.#fail(attempt, new OpenRouterAuthError("timeout", `No answer within ${Math.round(timeoutMs / 1000)} s; please try again.`)),
       timeoutMs,
     );
     attempt.cleanups.push(() => clearTimeout(timer));
@@ -422,13 +435,14 @@ export class ConnectFlow {
   }
 
   #watchPopup(attempt: Attempt, popup: Window): void {
-    // While the popup shows the provider's page, reading its location throws: we can
-    // see it (once it has for POPUP_SETTLE_MS). A provider's Cross-Origin-Opener-Policy makes
+    // While the popup shows the provider's page, reading its location throws: we have seen it there
+    // once two polls POPUP_SETTLE_MS apart found it so. A provider's Cross-Origin-Opener-Policy makes
     // `closed` read true while it is still open; then only its message, Cancel or the deadline end the wait.
-    let seenAtProvider = false;
+    let seenAtProvider: number | undefined;
     let atProviderSince: number | undefined;
-    const interval = setInterval(() => {
-      if (attempt.done || attempt.received) return clearInterval(interval);
+    let timer: ReturnType<typeof setTimeout>;
+    const poll = () => {
+      if (attempt.done || attempt.received) return;
       let closed = true;
       try {
         closed = popup.closed;
@@ -436,16 +450,15 @@ export class ConnectFlow {
         // unreadable: counts as closed
       }
       if (closed) {
-        clearInterval(interval);
         if (!seenAtProvider) {
           attempt.unseen = true;
           return;
         }
-        const grace = setTimeout(() => {
+        timer = setTimeout(() => {
           if (attempt.received) return;
-          this.#fail(attempt, new OpenRouterAuthError("popup_closed", "The OpenRouter window was closed before approval."));
+          const error = new OpenRouterAuthError("popup_closed", "The OpenRouter window was closed before approval.");
+          this.#fail(attempt, error, {}, Date.now() - seenAtProvider! < POPUP_LATE_ANSWER_MS);
         }, POPUP_CLOSED_GRACE_MS);
-        attempt.cleanups.push(() => clearTimeout(grace));
         return;
       }
       try {
@@ -453,15 +466,18 @@ export class ConnectFlow {
         atProviderSince = undefined;
       } catch {
         atProviderSince ??= Date.now();
-        if (Date.now() - atProviderSince >= POPUP_SETTLE_MS) seenAtProvider = true;
+        if (Date.now() - atProviderSince >= POPUP_SETTLE_MS) seenAtProvider ??= Date.now();
       }
-    }, POPUP_POLL_MS);
-    attempt.cleanups.push(() => clearInterval(interval));
+      timer = setTimeout(poll, seenAtProvider ? POPUP_POLL_MS : POPUP_FAST_POLL_MS);
+    };
+    timer = setTimeout(poll, POPUP_FAST_POLL_MS);
+    attempt.cleanups.push(() => clearTimeout(timer));
   }
 
   #onCallback(attempt: Attempt, message: CallbackMessage): void {
     if (attempt.done || attempt.received) return;
     attempt.received = true;
+    attempt.reported = false;
     this.#closeWindow(attempt);
     if (message.code !== undefined) void this.#exchange(attempt, message.code);
     else this.#fail(attempt, callbackError(message.error ?? "unknown"));
@@ -483,9 +499,17 @@ export class ConnectFlow {
     }
   }
 
-  #fail(attempt: Attempt | undefined, error: OpenRouterAuthError, extra: Partial<ConnectSnapshot> = {}): void {
-    if (!attempt || attempt.done || this.#attempt !== attempt) return;
-    this.#finish(attempt);
+  /** Reports `error` and ends the attempt, or with `listening` keeps its channel open for a late answer. */
+  #fail(attempt: Attempt | undefined, error: OpenRouterAuthError, extra: Partial<ConnectSnapshot> = {}, listening = false): void {
+    if (!attempt || attempt.done || attempt.reported || this.#attempt !== attempt) return;
+    if (listening) {
+      // Reported, not ended: focus comes back now, a click starts over, the deadline ends it quietly.
+      // Its markers go now (the popup holds its own copy); nothing half-finished stays in storage.
+      attempt.reported = attempt.unseen = true;
+      this.#closeWindow(attempt);
+      clearPopupMarker(attempt.id);
+      attempt.settle(undefined);
+    } else this.#finish(attempt);
     this.#set({ status: "error", error, mode: attempt.mode, ...extra });
     safely(() => this.#options.onError?.(error));
   }
