@@ -272,7 +272,7 @@ async function main() {
   const base = mkdtempSync(join(tmpdir(), "openrouter-connect-consumer-"));
   let ok = false;
   try {
-    // `prepare` (the build) prints to stdout before npm's JSON: read from the JSON's first line on.
+    // `prepack` (the build) prints to stdout before npm's JSON: read from the JSON's first line on.
     const output = await run("npm", ["pack", "--json", "--pack-destination", base, "--loglevel=error"], { cwd: ROOT });
     const packed = JSON.parse(output.slice(Math.max(0, output.search(/^\[/m))));
     const tarball = join(base, packed[0].filename);
