@@ -66,7 +66,7 @@ test.describe("popup flow", () => {
     const popup = await openConsent(page, button);
     await expectLogEndsWith(page, "popup", ["awaiting-approval"]);
     // Closed as soon as the consent page shows and the app says so. The flow trusts `closed` once
-    // two polls 30 ms apart saw the provider's page (COOP makes a popup read closed a few ms after
+    // two polls 20 ms apart saw the provider's page (COOP makes a popup read closed a few ms after
     // it gets there); a popup closed sooner than that is the COOP case (see the tests below).
     const closedAt = Date.now();
     await popup.close();

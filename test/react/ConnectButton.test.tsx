@@ -268,7 +268,7 @@ describe("ConnectButton, popup flow (jsdom stand-in for a window; real windows r
     renderWith(emulator, <ConnectButton onKey={vi.fn()} onError={onError} />);
     fireEvent.click(button());
     await waitFor(() => expect(popup.navigatedTo).toBeDefined());
-    // Closed soon after the provider's page showed: longer than COOP's moment (POPUP_SETTLE_MS, 30 ms),
+    // Closed soon after the provider's page showed: longer than COOP's moment (POPUP_SETTLE_MS, 20 ms),
     // as quickly as a person or a test closes it.
     await new Promise((r) => setTimeout(r, 150));
     const closedAt = Date.now();
