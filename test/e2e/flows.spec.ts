@@ -120,7 +120,7 @@ test.describe("popup flow", () => {
 
     await expectCompleted(page, emulator, "popup-key");
     // Usually opening, awaiting-approval, exchanging, connected; when COOP cut the popup off late
-    // (about 1 run in 50) a popup_closed comes first and the late answer still finishes the flow.
+    // (a few runs in a hundred) a popup_closed comes first and the late answer still finishes the flow.
     await expectLogEndsWith(page, "popup", ["exchanging", "connected"]);
     await expect.poll(() => popup.isClosed(), { message: "the callback page closes itself" }).toBe(true);
   });
@@ -131,7 +131,7 @@ test.describe("popup flow", () => {
     const button = section(page, "popup").getByRole("button", { name: "Connect OpenRouter" });
     await (await openConsent(page, button)).close();
     // Closed, but COOP made it read closed all along: the flow can't tell, so it keeps waiting
-    // (or, when COOP cut it off late, about 1 run in 50, it said popup_closed and listens on)...
+    // (or, when COOP cut it off late, a few runs in a hundred, it said popup_closed and listens on)...
     await page.waitForTimeout(1500);
     expect(["awaiting-approval", "error: popup_closed"]).toContain((await statusLog(page, "popup")).at(-1));
     // ...and the button, clicked again, opens a new window rather than doing nothing.

@@ -187,7 +187,7 @@ export class ConnectFlow {
   connect = (overrides: { mode?: ConnectMode } = {}): Promise<ExchangeAuthCodeResponse | undefined> => {
     const current = this.#attempt;
     if (current && !current.done) {
-      if (!current.unseen || current.received) {
+      if (!(current.unseen || current.reported) || current.received) {
         // Busy: bring its window to the front (a no-op for a window COOP cut off).
         try {
           current.popup?.focus();
@@ -196,7 +196,7 @@ export class ConnectFlow {
         }
         return current.promise;
       }
-      // A popup we can't see may be closed: this click means "try again".
+      // A popup we cannot see may be closed, or one was reported closed: this click means "try again".
       this.#finish(current);
     }
     const options = this.#options;
@@ -335,10 +335,7 @@ export class ConnectFlow {
       settle,
     };
     const timer = setTimeout(
-      () =>
-        attempt.reported
-          ? this.#finish(attempt)
-          : this.#fail(attempt, new OpenRouterAuthError("timeout", `No answer within ${Math.round(timeoutMs / 1000)} s; please try again.`)),
+      () => this.#fail(attempt, new OpenRouterAuthError("timeout", `No answer within ${Math.round(timeoutMs / 1000)} s; please try again.`)),
       timeoutMs,
     );
     attempt.cleanups.push(() => clearTimeout(timer));
@@ -455,10 +452,10 @@ export class ConnectFlow {
           attempt.unseen = true;
           return;
         }
+        const soon = Date.now() - seenAtProvider < POPUP_LATE_ANSWER_MS;
         timer = setTimeout(() => {
           if (attempt.received) return;
-          const error = new OpenRouterAuthError("popup_closed", "The OpenRouter window was closed before approval.");
-          this.#fail(attempt, error, {}, Date.now() - seenAtProvider! < POPUP_LATE_ANSWER_MS);
+          this.#fail(attempt, new OpenRouterAuthError("popup_closed", "The OpenRouter window was closed before approval."), {}, soon);
         }, POPUP_CLOSED_GRACE_MS);
         return;
       }
@@ -500,13 +497,17 @@ export class ConnectFlow {
     }
   }
 
-  /** Reports `error` and ends the attempt, or with `listening` keeps its channel open for a late answer. */
+  /**
+   * Reports `error` and ends the attempt, or with `listening` keeps its channel open for a late
+   * answer. An attempt already reported only ends, quietly (deadline, Cancel): one error is enough.
+   */
   #fail(attempt: Attempt | undefined, error: OpenRouterAuthError, extra: Partial<ConnectSnapshot> = {}, listening = false): void {
-    if (!attempt || attempt.done || attempt.reported || this.#attempt !== attempt) return;
+    if (!attempt || attempt.done || this.#attempt !== attempt) return;
+    if (attempt.reported) return this.#finish(attempt);
     if (listening) {
-      // Reported, not ended: focus comes back now, a click starts over, the deadline ends it quietly.
+      // Reported, not ended: focus comes back now, a click starts over.
       // Its markers go now (the popup holds its own copy); nothing half-finished stays in storage.
-      attempt.reported = attempt.unseen = true;
+      attempt.reported = true;
       this.#closeWindow(attempt);
       clearPopupMarker(attempt.id);
       attempt.settle(undefined);
