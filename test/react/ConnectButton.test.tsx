@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { act, fireEvent, render, screen, waitFor } from "@testing-library/react";
-import { createRef } from "react";
+import { createRef, type ReactElement } from "react";
 import { describe, expect, it, vi } from "vitest";
 import { ConnectButton, createCodeChallenge, createPkcePair, type ConnectStatus } from "../../src/index.js";
 import { decideConsent, dumpStorage, renderWith, freshEmulatorPerTest } from "./helpers.js";
@@ -227,6 +227,18 @@ function installPopup(): FakePopup {
   return state;
 }
 
+/** Renders `element`, clicks it, and closes the popup 100 ms after it reached the provider. */
+async function closeSoonAfterArrival(element: ReactElement): Promise<{ popup: FakePopup; attemptId: string }> {
+  const popup = installPopup();
+  renderWith(emulator, element);
+  fireEvent.click(button());
+  await waitFor(() => expect(popup.navigatedTo).toBeDefined());
+  await new Promise((r) => setTimeout(r, 100));
+  const attemptId = popupMarker(); // the popup's own copy of sessionStorage keeps it
+  popup.closed = true;
+  return { popup, attemptId };
+}
+
 function popupMarker(): string {
   return JSON.parse(sessionStorage.getItem("openrouter-connect:popup") as string).attemptId;
 }
@@ -315,16 +327,11 @@ describe("ConnectButton, popup flow (jsdom stand-in for a window; real windows r
   });
 
   it("reports popup_closed for a popup that read closed soon after reaching the provider, yet finishes with its late answer (COOP)", async () => {
-    const popup = installPopup();
     const onKey = vi.fn();
     const onError = vi.fn();
     const onStatusChange = vi.fn();
-    renderWith(emulator, <ConnectButton onKey={onKey} onError={onError} onStatusChange={onStatusChange} />);
-    fireEvent.click(button());
-    await waitFor(() => expect(popup.navigatedTo).toBeDefined());
-    await new Promise((r) => setTimeout(r, 100));
-    const attemptId = popupMarker(); // the popup's own copy of sessionStorage keeps it
-    popup.closed = true; // the user, or (rarely this late) COOP cutting off a popup that stays open
+    // The user, or (rarely this late) COOP cutting off a popup that stays open.
+    const { popup, attemptId } = await closeSoonAfterArrival(<ConnectButton onKey={onKey} onError={onError} onStatusChange={onStatusChange} />);
     await waitFor(() => expect(onError).toHaveBeenCalledTimes(1));
     expect(onError.mock.calls[0]?.[0]).toMatchObject({ code: "popup_closed" });
     expect(button()).toHaveAttribute("data-state", "error");
@@ -342,13 +349,8 @@ describe("ConnectButton, popup flow (jsdom stand-in for a window; real windows r
   });
 
   it("stops listening for a late answer at the deadline, quietly", async () => {
-    const popup = installPopup();
     const onError = vi.fn();
-    renderWith(emulator, <ConnectButton onKey={vi.fn()} onError={onError} timeoutMs={800} />);
-    fireEvent.click(button());
-    await waitFor(() => expect(popup.navigatedTo).toBeDefined());
-    await new Promise((r) => setTimeout(r, 100));
-    popup.closed = true;
+    await closeSoonAfterArrival(<ConnectButton onKey={vi.fn()} onError={onError} timeoutMs={800} />);
     await waitFor(() => expect(onError).toHaveBeenCalledTimes(1));
     const channels = vi.spyOn(BroadcastChannel.prototype, "close");
     await new Promise((r) => setTimeout(r, 800)); // past the deadline
