@@ -1,11 +1,6 @@
 import { useEffect, useState } from "react";
-
-/** `sk-or-v1-abcd…wxyz`: enough to recognise a key, never enough to use it. */
-export function maskKey(key: string): string {
-  const prefix = /^sk-or-v\d+-/.exec(key)?.[0] ?? "";
-  const rest = key.slice(prefix.length);
-  return rest.length <= 8 ? `${prefix}…` : `${prefix}${rest.slice(0, 4)}…${rest.slice(-4)}`;
-}
+// In your app: from "openrouter-connect"
+import { maskKey } from "../../src/index.js";
 
 /** The key a flow produced, masked, with a copy button. The full key never enters the DOM. */
 export function KeyResult({ apiKey, userId, testId }: { apiKey: string | null | undefined; userId?: string | null; testId: string }) {

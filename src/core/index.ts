@@ -24,4 +24,5 @@ export type {
 export { createOpenRouterAuthClient, DEFAULT_BASE_URL, DEFAULT_TIMEOUT_MS } from "./client.js";
 export type { OpenRouterAuthClient, OpenRouterAuthClientOptions, RequestOptions } from "./client.js";
 export type { OpenRouterKeyInfo } from "./key-info.js";
+export { maskKey, USAGE_LIMIT_TYPES } from "./rules.js";
 export * from "./flow/index.js";

@@ -2,17 +2,17 @@ import * as z from "zod/mini";
 import { checkCallbackUrl, UNSAFE_CHARACTERS } from "./callback-url.js";
 import { invalidRequest, OpenRouterAuthError, type OpenRouterAuthIssue } from "./errors.js";
 import { isCodeVerifier, METHOD_MESSAGE, UNRESERVED_MESSAGE, type CodeChallengeMethod } from "./pkce.js";
+import { isUsageLimitType, ISO_UTC_WITH_SECONDS, UUID, type UsageLimitType } from "./rules.js";
+
+export { UUID };
 
 // Custom checks instead of zod's built-in string formats: each built-in costs
-// users hundreds of bytes, a `refine` about 75 (see ../../shared/toolchain.md).
+// users hundreds of bytes, a `refine` about 75 (measured with esbuild + gzip, as scripts/size.mjs does).
 // Every schema built at module level is marked `@__PURE__` (here, in key-info.ts and
 // authorization-url.ts), so bundlers drop the ones an app's imports never reach
 // (scripts/size.mjs, row "PKCE + consent URL": no request-body schema in it).
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** ISO 8601 in UTC with seconds; minute precision is rejected by OpenRouter. */
-const ISO_UTC_WITH_SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
 /** Largest credit limit we pass on: anything above is a mistake, not a budget. */
 export const MAX_LIMIT = 1_000_000_000;
 
@@ -64,12 +64,12 @@ export const createAuthKeysCodeRequestSchema = /* @__PURE__ */ z.strictObject({
   keyLabel: /* @__PURE__ */ z.optional(keyLabelSchema),
   // One custom check: \`z.enum\` costs users ~250 bytes more (min+gz).
   usageLimitType: /* @__PURE__ */ z.optional(
-    /* @__PURE__ */ z.custom<"daily" | "weekly" | "monthly">((v) => v === "daily" || v === "weekly" || v === "monthly", 'must be one of "daily", "weekly", "monthly"'),
+    /* @__PURE__ */ z.custom<UsageLimitType>(isUsageLimitType, 'must be one of "daily", "weekly", "monthly"'),
   ),
   workspaceId: /* @__PURE__ */ z.optional(/* @__PURE__ */ z.custom<string>((v) => typeof v === "string" && UUID.test(v), "must be a UUID")),
 });
 export type CreateAuthKeysCodeRequest = z.infer<typeof createAuthKeysCodeRequestSchema>;
-export type UsageLimitType = NonNullable<CreateAuthKeysCodeRequest["usageLimitType"]>;
+export type { UsageLimitType };
 
 export interface CreateAuthKeysCodeResponse {
   data: { id: string; appId: number; createdAt: string };

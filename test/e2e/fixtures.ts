@@ -64,12 +64,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   },
 });
 
-/** `sk-or-v1-abcd…wxyz`, as the demo shows keys (demo/src/KeyResult.tsx). */
-export function maskKey(key: string): string {
-  const prefix = /^sk-or-v\d+-/.exec(key)?.[0] ?? "";
-  const rest = key.slice(prefix.length);
-  return `${prefix}${rest.slice(0, 4)}…${rest.slice(-4)}`;
-}
+export { maskKey } from "../../src/core/rules.js";
 
 export function section(page: Page, flow: Flow) {
   return page.getByTestId(`${flow}-section`);

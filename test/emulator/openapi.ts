@@ -1,6 +1,6 @@
 // A tiny JSON Schema checker for the subset the trimmed OpenRouter spec uses, and lookups
-// of request/response schemas by operation. The spec sits beside the repo (../shared/),
-// as it does in CI's fresh clone.
+// of request/response schemas by operation. The spec is vendored in test/fixtures/ (its README says
+// where it comes from).
 import { readFileSync } from "node:fs";
 
 export interface Schema {
@@ -22,7 +22,7 @@ interface SpecOperation {
   responses: Record<string, { schema?: Schema }>;
 }
 
-export const SPEC_PATH = new URL("../../../shared/openrouter-auth.openapi.json", import.meta.url);
+export const SPEC_PATH = new URL("../fixtures/openrouter-auth.openapi.json", import.meta.url);
 const spec = JSON.parse(readFileSync(SPEC_PATH, "utf8")) as { paths: Record<Operation, SpecOperation> };
 
 // Keywords that describe but do not constrain. Any other keyword is refused, so the checker
