@@ -29,6 +29,15 @@ const ROUTES = new Map(Object.entries(ROUTE_PATHS).map(([route, path]) => [path,
 const PAGES: ReadonlySet<EmulatorRoute> = new Set(["auth", "keys-page"]);
 
 const INVALID_CODE = "Invalid code or code_verifier";
+/** What `GET /api/v1/key` says of a bearer key in `apiKeys` (they mint codes; the emulator never issued them). */
+const DEV_KEY: Pick<IssuedKey, "label" | "limit" | "limitReset" | "expiresAt" | "workspaceId" | "revokedAt"> = {
+  label: "Emulator dev key",
+  limit: null,
+  limitReset: null,
+  expiresAt: null,
+  workspaceId: null,
+  revokedAt: null,
+};
 const FORM_TYPE = /^application\/x-www-form-urlencoded\b/i;
 
 export interface RouterContext {
@@ -137,15 +146,6 @@ export function createRouter(context: RouterContext): (request: Request) => Prom
     state.record({ type: "exchange", at: now(), code, status: 200, outcome: "ok", detail: null, key: key.key });
     return json(request, 200, { key: key.key, user_id: userId });
   }
-
-  const DEV_KEY: Pick<IssuedKey, "label" | "limit" | "limitReset" | "expiresAt" | "workspaceId" | "revokedAt"> = {
-    label: "Emulator dev key",
-    limit: null,
-    limitReset: null,
-    expiresAt: null,
-    workspaceId: null,
-    revokedAt: null,
-  };
 
   function describeKey(request: Request): Response {
     const key = bearerToken(request);
