@@ -1,5 +1,5 @@
 import type { StorybookConfig } from "@storybook/react-vite";
-import { openRouterEmulatorPage } from "./emulator/vite-plugin.js";
+import { openRouterEmulatorPage } from "./emulator-page-plugin.js";
 
 const config: StorybookConfig = {
   stories: ["../stories/**/*.mdx", "../stories/**/*.stories.@(ts|tsx)"],
@@ -12,7 +12,7 @@ const config: StorybookConfig = {
   typescript: { reactDocgen: "react-docgen" },
   viteFinal: (viteConfig) => ({
     ...viteConfig,
-    // The emulator page (consent, popup callback, redirect app): see ./emulator/vite-plugin.ts.
+    // The emulator page (consent, popup callback, redirect app): see ./emulator-page-plugin.ts.
     plugins: [...(viteConfig.plugins ?? []), openRouterEmulatorPage()],
     build: {
       ...viteConfig.build,

@@ -6,16 +6,16 @@ import { setupWorker } from "msw/browser";
 import { createPreviewAnnotations } from "msw-storybook-addon/preview";
 import { OpenRouterAuthProvider, resetCallbackState } from "../src/index.js";
 import { createOpenRouterHandlers } from "../src/testing/index.js";
-import { hostEmulator, respond } from "./emulator/bridge.js";
-import { attachEmulator, emulatorOf, type OpenRouterParameters, type StoryEmulator } from "./emulator/story-emulator.js";
-import { consentPageUrl, EMULATOR_ORIGIN } from "./emulator/urls.js";
+import { hostEmulator, respond } from "../stories/support/emulator/bridge.js";
+import { attachEmulator, emulatorOf, type OpenRouterParameters, type StoryEmulator } from "../stories/support/emulator/story-emulator.js";
+import { consentPageUrl, EMULATOR_ORIGIN } from "../stories/support/emulator/urls.js";
 
 // ---------------------------------------------------------------- msw
 
 // One worker for the preview (msw-storybook-addon starts it once and resets story overrides
 // after each story). Its one permanent handler hands every request for an emulator to the
-// story that owns it (./emulator/bridge.ts), so stories rendered side by side on a docs page
-// each keep their own emulator, faults and all.
+// story that owns it (stories/support/emulator/bridge.ts), so stories rendered side by side on
+// a docs page each keep their own emulator, faults and all.
 const mswAnnotations = createPreviewAnnotations(async () => {
   const worker = setupWorker(http.all(`${EMULATOR_ORIGIN}/*`, ({ request }) => respond(request)));
   await worker.start({

@@ -71,7 +71,7 @@ export const Popup: Story = {
  * The redirect flow leaves the page and comes back with `?code=`. It runs in a frame here, a
  * stand-in browser tab, so the story (and its emulator) stays while the tab goes to OpenRouter
  * and back. The app in the frame is a `ConnectButton mode="redirect"` with the frame's page as
- * `callbackUrl` (see .storybook/emulator/page.tsx). Watch the address bar: the code arrives in
+ * `callbackUrl` (see stories/support/emulator/page.tsx). Watch the address bar: the code arrives in
  * the URL and is removed from it before the exchange.
  */
 export const Redirect: Story = {

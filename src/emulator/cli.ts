@@ -1,17 +1,18 @@
 #!/usr/bin/env node
 // openrouter-connect-emulator: the local OpenRouter emulator, by hand.
 import { parseArgs } from "node:util";
+import { maskKey } from "../core/rules.js";
 import type { EmulatorEvent } from "./app.js";
 import { startOpenRouterEmulator } from "./server.js";
 
 const USAGE = `Usage: openrouter-connect-emulator [--port 8787] [--host 127.0.0.1] [--code-ttl-ms 600000] [--api-key KEY]... [--quiet]
 
-Serves OpenRouter's consent page (/auth) and key-issuing API (/api/v1) on loopback.
+Serves OpenRouter's consent page (/auth), key-issuing API (/api/v1) and keys page (/settings/keys) on loopback.
   --port         port to listen on (0: any free port); default 8787
   --host         interface to listen on; default 127.0.0.1
   --code-ttl-ms  how long a code can be exchanged; default 600000 (10 minutes)
   --api-key      bearer key accepted by POST /api/v1/auth/keys/code (repeatable); default sk-or-v1-emulator-dev-key
-  --quiet        do not print codes and exchanges as they happen`;
+  --quiet        do not print codes, exchanges and revocations as they happen`;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n\n${USAGE}\n`);
@@ -36,6 +37,8 @@ function describe(event: EmulatorEvent): string | undefined {
       return `${time} exchange ${event.code ?? "(no code)"}: ${event.status} ${event.outcome}${event.detail ? ` (${event.detail})` : ""}`;
     case "fault":
       return `${time} fault ${event.fault} on ${event.route}`;
+    case "key_revoked":
+      return `${time} key revoked (${event.source === "page" ? "keys page" : "revokeKey"}) ${maskKey(event.key)}`;
     default:
       return undefined;
   }
@@ -82,6 +85,7 @@ const emulator = await startOpenRouterEmulator({
 process.stdout.write(`OpenRouter emulator listening on ${emulator.url}
   consent page  ${emulator.authUrl}
   API base URL  ${emulator.apiBaseUrl}
+  keys page     ${emulator.keysUrl}
   API key       ${emulator.apiKey}
 Press Ctrl+C to stop.
 `);

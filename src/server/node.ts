@@ -7,7 +7,18 @@ export type FetchHandler = (request: Request) => Response | Promise<Response>;
 /** Resolves once the answer is written; `http.createServer(toNodeHandler(h))` just ignores that. */
 export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
+export interface NodeHandlerOptions {
+  /**
+   * The origin of every request URL the handler sees (`http://127.0.0.1:8787`), instead of one
+   * built from the client's `Host` header and the socket. For a server that knows its own address
+   * (the emulator does): then no client can choose the origin a same-origin check compares against.
+   */
+  origin?: string;
+}
+
 const NO_BODY = new Set(["GET", "HEAD"]);
+// Methods fetch's Request refuses outright; every fetch handler would answer them 405 anyway.
+const FORBIDDEN_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
 // Node sets framing headers itself; cookies are copied one by one below.
 const SKIPPED_RESPONSE_HEADERS = new Set(["set-cookie", "transfer-encoding", "connection", "keep-alive"]);
 
@@ -88,7 +99,7 @@ function parsedBody(req: IncomingMessage): BodyInit | undefined {
   return JSON.stringify(body);
 }
 
-function toRequest(req: IncomingMessage, signal: AbortSignal): { request: Request; release: () => void } {
+function toRequest(req: IncomingMessage, signal: AbortSignal, origin: string | undefined): { request: Request; release: () => void } {
   const method = (req.method ?? "GET").toUpperCase();
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
@@ -103,7 +114,7 @@ function toRequest(req: IncomingMessage, signal: AbortSignal): { request: Reques
   const encrypted = (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true;
   const host = req.headers.host ?? (req.headers[":authority"] as string | undefined) ?? "localhost";
   const path = (req as { originalUrl?: string }).originalUrl ?? req.url ?? "/";
-  const url = new URL(`${encrypted ? "https" : "http"}://${host}${path.startsWith("/") ? path : `/${path}`}`);
+  const url = new URL(`${origin ?? `${encrypted ? "https" : "http"}://${host}`}${path.startsWith("/") ? path : `/${path}`}`);
 
   const init: RequestInit & { duplex?: "half" } = { method, headers, signal };
   let release = () => {};
@@ -123,7 +134,7 @@ function toRequest(req: IncomingMessage, signal: AbortSignal): { request: Reques
 }
 
 function writeError(res: ServerResponse, status: number, message: string): void {
-  if (res.headersSent) {
+  if (res.headersSent || res.destroyed) {
     res.destroy();
     return;
   }
@@ -133,15 +144,38 @@ function writeError(res: ServerResponse, status: number, message: string): void 
   res.end(JSON.stringify({ error: { code: status, message } }));
 }
 
+/** `origin` as `scheme://host[:port]`, or a TypeError: a path or query there would end up in every URL. */
+function checkOrigin(origin: string | undefined): string | undefined {
+  if (origin === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(origin);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== "http:" && url.protocol !== "https:") || `${url.origin}/` !== url.href) {
+    throw new TypeError(`toNodeHandler: origin must be an http(s) origin without a path, like "http://127.0.0.1:8787", got "${origin}".`);
+  }
+  return url.origin;
+}
+
 /**
  * Adapts a fetch-standard handler to Node: `http.createServer(toNodeHandler(createMintHandler({...})))`,
  * or `app.post("/api/openrouter/mint", toNodeHandler(handler))` in Express. The request's URL is
- * built from the `Host` header and the socket (http/https); behind a proxy, set `policy.allowedOrigins`.
- * The answer is buffered (mint answers are tiny), never logged.
+ * built from the `Host` header and the socket (http/https), or from `options.origin`; behind a
+ * proxy, set `policy.allowedOrigins`.
+ *
+ * The body reaches the handler as a stream that reads from the socket only as the handler reads
+ * (back-pressure); what it leaves unread is discarded. `request.signal` aborts when the client goes
+ * away before the answer is written. The answer is buffered (these answers are small), cookies are
+ * kept one `Set-Cookie` each, and `Response.error()` destroys the connection, as fetch means it.
+ * Nothing is ever logged.
  */
-export function toNodeHandler(handler: FetchHandler): NodeHandler {
+export function toNodeHandler(handler: FetchHandler, options: NodeHandlerOptions = {}): NodeHandler {
   if (typeof handler !== "function") throw new TypeError("toNodeHandler: handler must be a function.");
+  const origin = checkOrigin(options.origin);
   return async function nodeHandler(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    res.on("error", () => {}); // a client that hung up mid-answer is not the server's problem
     const abort = new AbortController();
     const onClose = () => {
       if (!res.writableFinished) abort.abort();
@@ -149,13 +183,20 @@ export function toNodeHandler(handler: FetchHandler): NodeHandler {
     res.once("close", onClose);
     let converted: { request: Request; release: () => void };
     try {
-      converted = toRequest(req, abort.signal);
+      converted = toRequest(req, abort.signal, origin);
     } catch {
-      writeError(res, 400, "Bad request.");
+      res.off("close", onClose);
+      if (FORBIDDEN_METHODS.has((req.method ?? "").toUpperCase())) writeError(res, 405, "Method not allowed.");
+      else writeError(res, 400, "Bad request.");
       return;
     }
     try {
       const response = await handler(converted.request);
+      if (response.type === "error") {
+        // The fetch way of saying "the connection died": make it really die.
+        res.destroy();
+        return;
+      }
       res.statusCode = response.status;
       if (response.statusText) res.statusMessage = response.statusText;
       const cookies = typeof response.headers.getSetCookie === "function" ? response.headers.getSetCookie() : [];
@@ -164,6 +205,7 @@ export function toNodeHandler(handler: FetchHandler): NodeHandler {
       });
       if (cookies.length) res.setHeader("Set-Cookie", cookies);
       const body = converted.request.method === "HEAD" || !response.body ? undefined : new Uint8Array(await response.arrayBuffer());
+      if (res.destroyed) return;
       if (body) res.end(body);
       else res.end();
     } catch {

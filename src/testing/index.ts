@@ -11,6 +11,7 @@ import {
   type MountedOpenRouterEmulator,
   type OpenRouterEmulatorOptions,
 } from "../emulator/app.js";
+import { ROUTE_PATHS } from "../emulator/routes.js";
 
 export { EMULATOR_DEV_API_KEY, DEFAULT_CODE_TTL_MS } from "../emulator/app.js";
 export type {
@@ -22,6 +23,7 @@ export type {
   ExchangeEvent,
   ExchangeOutcome,
   FaultEvent,
+  KeyRevokedEvent,
   OpenRouterEmulatorApp,
   OpenRouterEmulatorOptions,
   RequestEvent,
@@ -31,7 +33,7 @@ export type {
 export const OPENROUTER_ORIGIN = "https://openrouter.ai";
 
 /** The emulator's routes below its base URL; nothing else on that origin is answered. */
-const ROUTES = ["/auth", "/api/v1/auth/keys/code", "/api/v1/auth/keys", "/api/v1/key"] as const;
+const ROUTES = Object.values(ROUTE_PATHS);
 
 export interface CreateOpenRouterHandlersOptions extends Omit<OpenRouterEmulatorOptions, "basePath"> {
   /**
@@ -58,8 +60,9 @@ function normalizeBaseUrl(value: string): { origin: string; path: string } {
 /**
  * msw request handlers backed by a fresh OpenRouter emulator (one per call, so each test or
  * story starts clean). They answer `GET|POST /auth` (consent page and its form),
- * `POST /api/v1/auth/keys/code`, `POST /api/v1/auth/keys` and `GET /api/v1/key` below
- * `baseUrl`, every method included (preflights, 405s), and nothing else on that origin.
+ * `POST /api/v1/auth/keys/code`, `POST /api/v1/auth/keys`, `GET /api/v1/key` and
+ * `GET|POST /settings/keys` (the keys page, `keysUrl`) below `baseUrl`, every method included
+ * (preflights, 405s), and nothing else on that origin.
  *
  * In browsers, a service worker never sees navigations: a popup or redirect to `authUrl` goes to
  * the network, not to these handlers. Fetch the consent page instead (or serve `app.handle`

@@ -2,7 +2,7 @@
 // emulator, each with the error the library reports for it. Kept here once so the two sets of
 // stories can't drift apart; each story file keeps its own play function (what it checks differs).
 import type { OpenRouterAuthErrorCode } from "../../src/index.js";
-import type { OpenRouterParameters } from "../../.storybook/emulator/story-emulator.js";
+import type { OpenRouterParameters } from "./emulator/story-emulator.js";
 import { emulatorOf, type StoryEmulator } from "./openrouter.js";
 
 /** What a story expects to be reported: the error's stable `code` and the message the user sees. */

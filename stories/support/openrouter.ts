@@ -3,8 +3,8 @@
 import { expect, waitFor, within } from "storybook/test";
 import type { ConnectStatus } from "../../src/index.js";
 
-export { emulatorOf, type StoryEmulator } from "../../.storybook/emulator/story-emulator.js";
-export { emulatorPageUrl, popupCallbackUrl } from "../../.storybook/emulator/urls.js";
+export { emulatorOf, type StoryEmulator } from "./emulator/story-emulator.js";
+export { emulatorPageUrl, popupCallbackUrl } from "./emulator/urls.js";
 
 /**
  * True under browser automation (the vitest run drives Chromium through Playwright, which turns

@@ -1,5 +1,6 @@
 // The emulator's API over real HTTP on loopback, driven by the project's own client where it
 // can be (the client refuses invalid input before sending, so those cases go out raw).
+import { request as httpRequest } from "node:http";
 import { describe, expect, it } from "vitest";
 import { createPkcePair } from "../../src/core/pkce.js";
 import { createOpenRouterEmulatorApp, MAX_BODY_BYTES } from "../../src/emulator/index.js";
@@ -448,6 +449,35 @@ describe("HTTP behaviour", () => {
     expect(answer.headers.get("access-control-allow-origin")).toBe("https://app.example");
     // The server is still fine afterwards.
     expect(await postJson(`${emulator.apiBaseUrl}/auth/keys`, { code: "auth_code_x" })).toMatchObject({ status: 403 });
+  });
+
+  it("stops reading a body without Content-Length at 64 kB, over HTTP and in the app alone (msw)", async () => {
+    const emulator = await startEmulator();
+    const answer = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const request = httpRequest(`${emulator.apiBaseUrl}/auth/keys`, { method: "POST", headers: { "Content-Type": "application/json" } }, (response) => {
+        let text = "";
+        response.setEncoding("utf8");
+        response.on("data", (chunk: string) => (text += chunk));
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, text }));
+      });
+      request.on("error", reject);
+      // Chunked: no Content-Length to refuse it by, so the cap applies while reading.
+      for (let i = 0; i < 100; i++) request.write("x".repeat(1024));
+      request.end();
+    });
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.text)).toMatchObject({ error: { code: 413 } });
+    expect(emulator.exchanges()).toEqual([]);
+    expect(await postJson(`${emulator.apiBaseUrl}/auth/keys`, { code: "auth_code_x" })).toMatchObject({ status: 403 });
+
+    const app = createOpenRouterEmulatorApp();
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        controller.enqueue(new Uint8Array(16 * 1024).fill(120)); // endless: only the cap ends it
+      },
+    });
+    const inApp = await app.handle(new Request("https://openrouter.test/api/v1/auth/keys", { method: "POST", body, duplex: "half" } as RequestInit));
+    expect(inApp.status).toBe(413);
   });
 
 });

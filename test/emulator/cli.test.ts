@@ -33,6 +33,7 @@ describe("openrouter-connect-emulator", () => {
     expect(url).toBeDefined();
     expect(printed).toContain(`${url}/auth`);
     expect(printed).toContain(`${url}/api/v1`);
+    expect(printed).toContain(`${url}/settings/keys`);
     expect(printed).toContain("sk-or-v1-cli-test");
 
     const minted = await fetch(`${url}/api/v1/auth/keys/code`, {

@@ -113,19 +113,19 @@ export async function openPage(url: string): Promise<ConsentPage> {
 
 /**
  * Clicks a button of the page's form the way a browser submits it: the form's own action
- * and fields (hidden ones included) plus the clicked button's name=value, urlencoded.
- * The redirect is not followed, so the test sees the 303.
+ * and fields (hidden ones included) plus the clicked button's name=value, urlencoded, with
+ * `headers` a browser adds (such as `Origin`). The redirect is not followed, so the test sees the 303.
  */
-export async function clickButton(page: ConsentPage, name: "Approve" | "Deny"): Promise<Response> {
+export async function clickButton(page: ConsentPage, name: string | RegExp, headers: Record<string, string> = {}): Promise<Response> {
   const button = getByRole(page.document.body, "button", { name }) as HTMLButtonElement;
   const form = button.form;
-  if (!form) throw new Error(`the ${name} button is not in a form`);
+  if (!form) throw new Error(`the ${String(name)} button is not in a form`);
   expect(form.method).toBe("post");
   const view = page.document.defaultView as Window & typeof globalThis;
   const fields = new view.FormData(form, button);
   const body = new URLSearchParams();
   for (const [field, value] of fields) body.append(field, String(value));
-  return fetch(form.action, { method: "POST", body, redirect: "manual" });
+  return fetch(form.action, { method: "POST", body, headers, redirect: "manual" });
 }
 
 /** A page of the emulator parsed from a response already received. */

@@ -36,7 +36,9 @@ describe("createOpenRouterHandlers", () => {
     expect(openrouter.apiBaseUrl).toBe(DEFAULT_BASE_URL);
     expect(openrouter.authUrl).toBe(DEFAULT_AUTH_URL);
     expect(openrouter.apiKey).toBe(EMULATOR_DEV_API_KEY);
-    expect(openrouter.handlers).toHaveLength(4);
+    // The consent page, the three API operations and the keys page.
+    expect(openrouter.handlers).toHaveLength(5);
+    expect(openrouter.keysUrl).toBe("https://openrouter.ai/settings/keys");
   });
 
   it("runs the minted flow: create a code, exchange it once, describe the key", async () => {
@@ -133,6 +135,28 @@ describe("createOpenRouterHandlers", () => {
       key: expect.stringMatching(KEY_PATTERN),
     });
     expect(openrouter.codesIssued()[0]).toMatchObject({ source: "consent", code });
+  });
+
+  it("serves the keys page: Revoke from the page's own origin ends the key", async () => {
+    const openrouter = useOpenRouter();
+    const { client, pair, code } = await mint(openrouter);
+    const { key } = await client.exchangeAuthCode({ code, codeVerifier: pair.codeVerifier, codeChallengeMethod: "S256" });
+
+    const page = await (await fetch(openrouter.keysUrl)).text();
+    expect(page).not.toContain(key);
+    const keyId = /name="key_id" value="([0-9a-f]{32})"/.exec(page)?.[1] as string;
+    const revoke = (origin: string) =>
+      fetch(openrouter.keysUrl, {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: origin },
+        body: new URLSearchParams({ key_id: keyId }),
+        redirect: "manual",
+      });
+    expect((await revoke("https://evil.example")).status).toBe(403);
+    await expect(client.getKeyInfo(key)).resolves.toMatchObject({ limit: 5 });
+    expect((await revoke(OPENROUTER_ORIGIN)).status).toBe(303);
+    await expect(rejection(client.getKeyInfo(key))).resolves.toMatchObject({ code: "unauthorized", status: 401 });
+    expect(openrouter.revokedKeys()).toEqual([key]);
   });
 
   it("injects faults through the emulator: a failed exchange leaves the code usable", async () => {

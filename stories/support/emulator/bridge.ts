@@ -8,7 +8,7 @@
 // answers with the very same handlers. So a code approved in the popup is the code the story
 // exchanges, and each emulator's base URL is unique, so two Storybook tabs never answer twice.
 import { getResponse } from "msw";
-import type { OpenRouterHandlers } from "../../src/testing/index.js";
+import type { OpenRouterHandlers } from "../../../src/testing/index.js";
 
 const CHANNEL = "openrouter-connect:storybook-emulator";
 /** How long a window waits for the story's emulator before saying it is gone. */

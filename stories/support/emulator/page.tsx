@@ -1,6 +1,6 @@
 /// <reference types="vite/client" />
-// openrouter-emulator.html: the pages a browser navigates to during a flow, which msw can't
-// serve (a service worker never sees navigations). Every request still goes to the story's
+// openrouter-emulator.html (served and built by .storybook/emulator-page-plugin.ts): the pages a
+// browser navigates to during a flow, which msw can't serve (a service worker never sees navigations). Every request still goes to the story's
 // emulator, through ./bridge.ts:
 //
 // - view=auth: OpenRouter's consent page. It loads `GET {emulator}/auth?…` and shows the
@@ -14,7 +14,7 @@ import { http } from "msw";
 import { setupWorker } from "msw/browser";
 import { StrictMode, useState } from "react";
 import { createRoot } from "react-dom/client";
-import { AuthCallback, ConnectButton, OpenRouterAuthProvider, type ExchangeAuthCodeResponse } from "../../src/index.js";
+import { AuthCallback, ConnectButton, OpenRouterAuthProvider, type ExchangeAuthCodeResponse } from "../../../src/index.js";
 import { bridgeFetch } from "./bridge.js";
 import { consentPageUrl, emulatorPageUrl } from "./urls.js";
 

@@ -1,6 +1,6 @@
 /// <reference types="vite/client" />
-// Addresses of the emulator page (see ./vite-plugin.ts), relative to Vite's base so a static
-// build hosted under a sub-path (https://example.github.io/repo/) works too.
+// Addresses of the emulator page (served by .storybook/emulator-page-plugin.ts), relative to
+// Vite's base so a static build hosted under a sub-path (https://example.github.io/repo/) works too.
 
 export const EMULATOR_PAGE = "openrouter-emulator.html";
 

@@ -1,16 +1,17 @@
 // Serves (dev, vitest) and emits (static build) `openrouter-emulator.html`, a small page of its
 // own next to Storybook's iframe.html. It stands in for the pages a browser *navigates* to during
 // a flow, which a service worker (msw) never intercepts: OpenRouter's consent page, the popup's
-// callback page, and an "app tab" for the redirect flow. See ./page.tsx and ./bridge.ts.
+// callback page, and an "app tab" for the redirect flow. The page itself is story support code:
+// ../stories/support/emulator/page.tsx and ./bridge.ts beside it.
 //
 // Storybook's iframe.html can't play this part: the vitest run (@storybook/addon-vitest) has no
 // iframe.html, only its own test runner page. This plugin is applied through `viteFinal`, which
 // both `storybook dev|build` and the vitest plugin use, so the page exists in all three.
 import { fileURLToPath } from "node:url";
 import type { Plugin } from "vite";
+import { EMULATOR_PAGE } from "../stories/support/emulator/urls.js";
 
-export const EMULATOR_PAGE = "openrouter-emulator.html";
-const ENTRY = fileURLToPath(new URL("./page.tsx", import.meta.url));
+const ENTRY = fileURLToPath(new URL("../stories/support/emulator/page.tsx", import.meta.url));
 
 function pageHtml(scriptSrc: string): string {
   return `<!doctype html>

@@ -1,8 +1,8 @@
 // What each story gets: a fresh OpenRouter emulator, answered through msw, and the URLs the
-// providers and components need to reach it. Set up in ../preview.tsx, read in stories with
+// providers and components need to reach it. Set up in .storybook/preview.tsx, read in stories with
 // `emulatorOf(context)` (beforeEach, play, decorators, render's second argument).
 import type { QueryClient } from "@tanstack/react-query";
-import type { CreateOpenRouterHandlersOptions, OpenRouterHandlers } from "../../src/testing/index.js";
+import type { CreateOpenRouterHandlersOptions, OpenRouterHandlers } from "../../../src/testing/index.js";
 
 export interface StoryEmulator extends OpenRouterHandlers {
   /** The emulator page's consent view for this emulator: the provider's `authUrl`. */

@@ -1,0 +1,208 @@
+// toNodeHandler on its own, over real HTTP on loopback: the body streamed lazily with
+// back-pressure, a handler's own cap, a client going away, a dropped connection, the request
+// URL's origin, cookies and the answers it gives itself.
+import { createServer, request as httpRequest, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { describe, expect, it, onTestFinished } from "vitest";
+import { toNodeHandler, type FetchHandler } from "../../src/server/node.js";
+
+interface Served {
+  url: string;
+  port: number;
+  server: Server;
+  /** The last IncomingMessage the server got, to read what it took from the socket. */
+  lastRequest: () => IncomingMessage | undefined;
+}
+
+async function serve(handler: FetchHandler, options?: Parameters<typeof toNodeHandler>[1]): Promise<Served> {
+  const node = toNodeHandler(handler, options);
+  let last: IncomingMessage | undefined;
+  const server = createServer((req, res) => {
+    last = req;
+    void node(req, res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  onTestFinished(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, port, server, lastRequest: () => last };
+}
+
+interface RawAnswer {
+  status: number;
+  headers: IncomingMessage["headers"];
+  body: string;
+}
+
+/** One request with node:http (which, unlike fetch, lets a test set Host and stream a body by hand). */
+function send(port: number, options: { method?: string; path?: string; headers?: Record<string, string>; body?: (req: ReturnType<typeof httpRequest>) => void }): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: "127.0.0.1", port, method: options.method ?? "GET", path: options.path ?? "/", headers: options.headers }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => (body += chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    if (options.body) options.body(req);
+    else req.end();
+  });
+}
+
+/** Resolves with what `promise` settled to, or "pending" after `ms`. */
+function within<T>(promise: Promise<T>, ms: number): Promise<T | "pending"> {
+  return Promise.race([promise, new Promise<"pending">((resolve) => setTimeout(() => resolve("pending"), ms))]);
+}
+
+describe("toNodeHandler", () => {
+  it("streams the body to the handler as it reads, and reads nothing from the socket it does not ask for", async () => {
+    const CHUNK = 64 * 1024;
+    const TOTAL = 32 * 1024 * 1024;
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let firstChunk = 0;
+    const { port, lastRequest } = await serve(async (request) => {
+      const reader = (request.body as ReadableStream<Uint8Array>).getReader();
+      firstChunk = (await reader.read()).value?.byteLength ?? 0;
+      await released; // the handler stops reading here
+      await reader.cancel();
+      return new Response("enough", { status: 413 });
+    });
+
+    let written = 0;
+    let blocked!: () => void;
+    const clientBlocked = new Promise<void>((resolve) => (blocked = resolve));
+    const answer = send(port, {
+      method: "POST",
+      headers: { "Content-Type": "application/octet-stream" }, // no Content-Length: chunked
+      body: (req) => {
+        req.on("error", () => {}); // the server may close before the client is done writing
+        const pump = () => {
+          while (written < TOTAL) {
+            written += CHUNK;
+            if (!req.write(Buffer.alloc(CHUNK, 120))) {
+              blocked();
+              req.once("drain", pump);
+              return;
+            }
+          }
+          req.end();
+        };
+        pump();
+      },
+    });
+    await clientBlocked;
+    // Let the client push for a while: what the server takes is bounded by socket buffers, not by the body.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const taken = lastRequest()?.socket.bytesRead ?? Infinity;
+    expect(firstChunk).toBeGreaterThan(0);
+    expect(taken).toBeLessThan(8 * 1024 * 1024);
+    expect(written).toBeLessThan(TOTAL);
+    release();
+    expect(await answer).toMatchObject({ status: 413, body: "enough" });
+  });
+
+  it("lets a handler cap the body: it stops reading, answers, and the connection keeps working", async () => {
+    const CAP = 16 * 1024;
+    const { url, port } = await serve(async (request) => {
+      const reader = (request.body as ReadableStream<Uint8Array>).getReader();
+      let total = 0;
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return new Response(`read ${total}`);
+        total += value.byteLength;
+        if (total > CAP) {
+          await reader.cancel();
+          return new Response("too large", { status: 413 });
+        }
+      }
+    });
+    const huge = await send(port, {
+      method: "POST",
+      body: (req) => {
+        req.on("error", () => {});
+        for (let i = 0; i < 100; i++) req.write("x".repeat(1024));
+        req.end();
+      },
+    });
+    expect(huge).toMatchObject({ status: 413, body: "too large" });
+    const small = await fetch(url, { method: "POST", body: "x".repeat(100) });
+    expect(await small.text()).toBe("read 100");
+  });
+
+  it("aborts request.signal when the client goes away before the answer", async () => {
+    let aborted!: (reason: unknown) => void;
+    const sawAbort = new Promise((resolve) => (aborted = resolve));
+    let arrived!: () => void;
+    const handlerStarted = new Promise<void>((resolve) => (arrived = resolve));
+    const { port } = await serve(
+      (request) =>
+        new Promise<Response>((resolve) => {
+          request.signal.addEventListener("abort", () => {
+            aborted(request.signal.reason);
+            resolve(new Response("too late"));
+          });
+          arrived();
+        }),
+    );
+    const req = httpRequest({ host: "127.0.0.1", port, path: "/slow" });
+    req.on("error", () => {});
+    req.end();
+    await handlerStarted;
+    req.destroy();
+    expect(await within(sawAbort, 2000)).not.toBe("pending");
+  });
+
+  it("does not abort request.signal once the answer is written", async () => {
+    let signal: AbortSignal | undefined;
+    const { url } = await serve((request) => {
+      signal = request.signal;
+      return new Response("ok");
+    });
+    expect(await (await fetch(url)).text()).toBe("ok");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(signal?.aborted).toBe(false);
+  });
+
+  it("drops the connection for Response.error(), as fetch means it", async () => {
+    const { url, port } = await serve((request) => (new URL(request.url).pathname === "/drop" ? Response.error() : new Response("fine")));
+    await expect(fetch(`${url}/drop`)).rejects.toThrow();
+    await expect(send(port, { path: "/drop" })).rejects.toMatchObject({ code: expect.stringMatching(/ECONNRESET|socket hang up/i) });
+    expect(await (await fetch(`${url}/other`)).text()).toBe("fine");
+  });
+
+  it("builds the URL from Host, or from a fixed origin no client can change", async () => {
+    const echo: FetchHandler = (request) => new Response(request.url);
+    const fromHost = await serve(echo);
+    expect((await send(fromHost.port, { path: "/a?b=1", headers: { Host: "app.example:8080" } })).body).toBe("http://app.example:8080/a?b=1");
+    const fixed = await serve(echo, { origin: "http://127.0.0.1:8787" });
+    expect((await send(fixed.port, { path: "/a?b=1", headers: { Host: "attacker.test" } })).body).toBe("http://127.0.0.1:8787/a?b=1");
+    expect(() => toNodeHandler(echo, { origin: "http://127.0.0.1:8787/base" })).toThrow(TypeError);
+    expect(() => toNodeHandler(echo, { origin: "ftp://127.0.0.1" })).toThrow(TypeError);
+    expect(() => toNodeHandler(echo, { origin: "127.0.0.1:8787" })).toThrow(TypeError);
+  });
+
+  it("keeps every Set-Cookie, and answers what fetch can't represent or a throwing handler itself", async () => {
+    const { url, port } = await serve((request) => {
+      if (new URL(request.url).pathname === "/throw") throw new Error("sk-or-v1-secret in a message");
+      const headers = new Headers({ "X-Kind": "cookies" });
+      headers.append("Set-Cookie", "a=1; Path=/; HttpOnly");
+      headers.append("Set-Cookie", "b=2; Path=/");
+      return new Response("ok", { headers });
+    });
+    const cookies = await send(port, { path: "/" });
+    expect(cookies.headers["set-cookie"]).toEqual(["a=1; Path=/; HttpOnly", "b=2; Path=/"]);
+    expect(cookies.headers["x-kind"]).toBe("cookies");
+
+    const thrown = await fetch(`${url}/throw`);
+    expect(thrown.status).toBe(500);
+    expect(await thrown.text()).not.toContain("secret");
+    expect((await send(port, { method: "TRACE", path: "/" })).status).toBe(405);
+  });
+});
