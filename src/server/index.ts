@@ -4,6 +4,8 @@
 // module at run time (./node.ts only imports node:http's types), so it runs on edge runtimes too.
 export { createMintHandler } from "./mint-handler.js";
 export type { MintAuthorize, MintedEvent, MintHandler, MintHandlerOptions } from "./mint-handler.js";
+export { createExchangeHandler } from "./exchange-handler.js";
+export type { ExchangedKeyEvent, ExchangeHandler, ExchangeHandlerOptions, ExchangePolicy, ExchangeResult } from "./exchange-handler.js";
 export type { KeyLabelContext, MintPolicy } from "./policy.js";
 export { createMemoryQuotaStore, keyExposure, SHORTEST_PERIOD_SECONDS } from "./quota.js";
 export type { MemoryQuotaStore, MemoryQuotaStoreOptions, MintQuota, QuotaCounter, QuotaRule, QuotaStore, QuotaTake, QuotaTakeResult } from "./quota.js";
