@@ -12,6 +12,7 @@ import {
   type QuotaStore,
   type RefusedEvent,
 } from "../../src/server/index.js";
+import { quotaStoreContract } from "./quota-contract.js";
 import { APP, APP_KEY, call, expectError, jsonRequest, wireBody } from "./support.js";
 
 const DAY = 86_400;
@@ -42,22 +43,26 @@ describe("keyExposure: the most a key can spend in a window", () => {
   });
 
   it("never under-counts calendar resets in UTC (midnight, Mondays, the 1st of each month) wherever the window starts", () => {
-    // Brute force over two years of start times against the real calendar.
+    // Against the real calendar, over two years of start times: resets in (from, to].
+    const DAY_MS = DAY * 1000;
+    const MONDAY = Date.UTC(1970, 0, 5); // the epoch's first Monday
     const boundaries = {
-      daily: (from: number, to: number) => countWhere(from, to, (d) => d.getUTCHours() === 0),
-      weekly: (from: number, to: number) => countWhere(from, to, (d) => d.getUTCHours() === 0 && d.getUTCDay() === 1),
-      monthly: (from: number, to: number) => countWhere(from, to, (d) => d.getUTCHours() === 0 && d.getUTCDate() === 1),
+      daily: (from: number, to: number) => Math.floor(to / DAY_MS) - Math.floor(from / DAY_MS),
+      weekly: (from: number, to: number) => Math.floor((to - MONDAY) / (7 * DAY_MS)) - Math.floor((from - MONDAY) / (7 * DAY_MS)),
+      monthly: (from: number, to: number) => {
+        let count = 0;
+        const start = new Date(from);
+        for (let month = start.getUTCMonth() + 1; ; month++) {
+          const first = Date.UTC(start.getUTCFullYear(), month, 1);
+          if (first > to) return count;
+          if (first > from) count++;
+        }
+      },
     };
-    // Resets at whole hours only (midnight): count the hour marks in (from, to].
-    function countWhere(from: number, to: number, isReset: (d: Date) => boolean): number {
-      let count = 0;
-      for (let t = Math.floor(from / 3600_000) * 3600_000 + 3600_000; t <= to; t += 3600_000) if (isReset(new Date(t))) count++;
-      return count;
-    }
     let checked = 0;
     for (const type of ["daily", "weekly", "monthly"] as const) {
       for (const spanDays of [0.5, 1, 7, 28, 31, 90]) {
-        for (let start = Date.UTC(2027, 0, 1); start < Date.UTC(2029, 0, 1); start += 13 * 3600_000 + 1234) {
+        for (let start = Date.UTC(2027, 0, 1); start < Date.UTC(2029, 0, 1); start += 5 * 3600_000 + 1234) {
           const end = start + spanDays * DAY * 1000;
           const periods = 1 + boundaries[type](start, end);
           expect(keyExposure({ limit: 1, usageLimitType: type, expiresAt: iso(end) }, spanDays * DAY, start)).toBeGreaterThanOrEqual(periods);
@@ -69,6 +74,9 @@ describe("keyExposure: the most a key can spend in a window", () => {
     expect(SHORTEST_PERIOD_SECONDS).toEqual({ daily: DAY, weekly: 7 * DAY, monthly: 28 * DAY });
   });
 });
+
+const sharedMemoryStore = createMemoryQuotaStore();
+quotaStoreContract("createMemoryQuotaStore", () => sharedMemoryStore);
 
 describe("createMemoryQuotaStore", () => {
   const counter = (extra: Partial<QuotaCounter> = {}): QuotaCounter => ({ name: "subject:a", windowSeconds: 60, maxKeys: 2, exposure: 1, ...extra });
