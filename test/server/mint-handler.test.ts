@@ -59,7 +59,7 @@ function constructionError(options: unknown): OpenRouterAuthError {
 }
 
 describe("createMintHandler fails closed: required options, at construction", () => {
-  const base = { apiKey: APP_KEY, authorize: () => true, policy: POLICY };
+  const base: Record<string, unknown> = { apiKey: APP_KEY, authorize: () => true, policy: POLICY };
 
   it.each([
     ["authorize", { ...base, authorize: undefined }, /createMintHandler: authorize is required/],
@@ -75,7 +75,7 @@ describe("createMintHandler fails closed: required options, at construction", ()
 
   it("refuses policy.maxLimit above MAX_LIMIT, and takes MAX_LIMIT itself", () => {
     expect(constructionError({ ...base, policy: { ...POLICY, maxLimit: MAX_LIMIT + 1 } }).issues?.[0]?.path).toEqual(["policy", "maxLimit"]);
-    expect(() => createMintHandler({ ...base, policy: { ...POLICY, maxLimit: MAX_LIMIT } })).not.toThrow();
+    expect(() => createMintHandler({ ...base, policy: { ...POLICY, maxLimit: MAX_LIMIT } } as MintHandlerOptions)).not.toThrow();
   });
 
   it("throws for a missing or malformed apiKey, without echoing it", () => {

@@ -10,8 +10,6 @@ import { createRedisQuotaStore } from "../../src/server/redis.js";
 import { quotaStoreContract, uniqueName } from "./quota-contract.js";
 import { answersSeen, APP, APP_KEY, redisMissing, redisRequired, serve, startRedis, wireBody, type RunningRedis } from "./support.js";
 
-type Client = ReturnType<typeof createClient>;
-
 if (redisMissing && redisRequired) {
   describe("Redis quota store", () => {
     it("needs redis-server (REQUIRE_REDIS=1)", () => {
@@ -24,10 +22,10 @@ const suite = redisMissing ? describe.skip : describe;
 
 suite(redisMissing ? `Redis quota store (skipped: ${redisMissing})` : "Redis quota store on a real redis-server", () => {
   let redis: RunningRedis;
-  const clients: Client[] = [];
+  const clients: Array<{ isOpen: boolean; close(): Promise<void> }> = [];
   let emulator: RunningOpenRouterEmulator;
 
-  async function connect(): Promise<Client> {
+  async function connect() {
     const client = createClient({ url: redis.url });
     client.on("error", () => {});
     await client.connect();

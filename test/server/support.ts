@@ -33,7 +33,7 @@ export function jsonRequest(
   return new Request(init.url ?? ROUTE, {
     method,
     headers,
-    body: method === "GET" || method === "HEAD" ? undefined : typeof body === "string" || body instanceof Uint8Array ? body : JSON.stringify(body),
+    body: method === "GET" || method === "HEAD" ? undefined : typeof body === "string" || body instanceof Uint8Array ? (body as BodyInit) : JSON.stringify(body),
   });
 }
 
