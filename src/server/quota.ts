@@ -64,8 +64,14 @@ export interface QuotaStore {
 }
 
 const MAX_WINDOW_SECONDS = 366 * 86_400;
-/** Exposures are sums of doubles (2.5 + 0.1 …): a rounding error must not refuse a mint that fits. */
-export const EXPOSURE_EPSILON = 1e-9;
+
+/**
+ * Stores add exposures up in whole micro-dollars, exactly (doubles hold integers exactly up to
+ * 2^53, about $9 billion): no sum of doubles drifts, and 0.1 + 0.2 fits under 0.3. A mint's share
+ * is rounded up and a limit down, beyond the noise of the decimal-to-double conversion.
+ */
+export const toExposureUnits = (usd: number): number => Math.max(0, Math.ceil(usd * 1e6 - 1e-6));
+export const toExposureLimitUnits = (usd: number): number => Math.floor(usd * 1e6 + 1e-6);
 
 /**
  * The shortest time between two resets of a key's limit. OpenRouter documents, for the keys its
@@ -138,28 +144,28 @@ export function normalizeQuota(value: unknown): NormalizedQuota | undefined {
   return { perSubject, global, store: store ?? createMemoryQuotaStore() };
 }
 
-/** A counted mint. */
-export interface QuotaEntry {
+/** A counted mint: when it was taken, its id and its exposure in micro-dollars. */
+interface QuotaEntry {
   id: string;
   at: number;
-  exposure: number;
+  units: number;
 }
 
 /**
- * How long until `counter` takes one more mint, in ms, given the mints it counts now (oldest
- * first); `undefined` when it fits already. Mints leave in age order; a mint that would not fit
- * even in an empty window waits the whole window. The Redis store's script does the same.
+ * How long until `counter` takes one more mint, in ms, given the mints it counts now (`entries`,
+ * oldest first, `units` their sum); `undefined` when it fits already. Mints leave in age order; a
+ * mint that would not fit even in an empty window waits the whole window. The Redis store's
+ * script does the same.
  */
-export function waitForRoom(counter: QuotaCounter, entries: readonly QuotaEntry[], now: number): number | undefined {
-  const fits = (count: number, exposure: number) =>
-    (counter.maxKeys === undefined || count + 1 <= counter.maxKeys) &&
-    (counter.maxExposure === undefined || exposure + counter.exposure <= counter.maxExposure + EXPOSURE_EPSILON);
-  let exposure = entries.reduce((sum, entry) => sum + entry.exposure, 0);
-  if (fits(entries.length, exposure)) return undefined;
+function waitForRoom(counter: QuotaCounter, entries: readonly QuotaEntry[], units: number, now: number): number | undefined {
+  const needed = toExposureUnits(counter.exposure);
+  const limit = counter.maxExposure === undefined ? Infinity : toExposureLimitUnits(counter.maxExposure);
+  const fits = (count: number, sum: number) => (counter.maxKeys === undefined || count + 1 <= counter.maxKeys) && sum + needed <= limit;
+  if (fits(entries.length, units)) return undefined;
   for (let i = 0; i < entries.length; i++) {
     const leaving = entries[i] as QuotaEntry;
-    exposure -= leaving.exposure;
-    if (fits(entries.length - i - 1, exposure)) return Math.max(0, leaving.at + counter.windowSeconds * 1000 - now);
+    units -= leaving.units;
+    if (fits(entries.length - i - 1, units)) return Math.max(0, leaving.at + counter.windowSeconds * 1000 - now);
   }
   return counter.windowSeconds * 1000;
 }
@@ -184,11 +190,17 @@ export interface MemoryQuotaStore extends QuotaStore {
  */
 export function createMemoryQuotaStore(options: MemoryQuotaStoreOptions = {}): MemoryQuotaStore {
   const now = options.now ?? Date.now;
-  const counters = new Map<string, { windowMs: number; entries: QuotaEntry[] }>();
+  /** Per counter: its mints oldest first, and their exposure's sum. */
+  const counters = new Map<string, { windowMs: number; entries: QuotaEntry[]; units: number }>();
   let takesSinceSweep = 0;
 
-  const prune = (name: string, counter: { windowMs: number; entries: QuotaEntry[] }, at: number) => {
-    counter.entries = counter.entries.filter((entry) => entry.at > at - counter.windowMs);
+  /** Forgets the mints that left the window; an empty counter goes altogether. */
+  const prune = (name: string, at: number) => {
+    const counter = counters.get(name);
+    if (!counter) return;
+    let gone = 0;
+    while (gone < counter.entries.length && (counter.entries[gone] as QuotaEntry).at <= at - counter.windowMs) counter.units -= (counter.entries[gone++] as QuotaEntry).units;
+    if (gone) counter.entries.splice(0, gone);
     if (!counter.entries.length) counters.delete(name);
   };
 
@@ -198,21 +210,25 @@ export function createMemoryQuotaStore(options: MemoryQuotaStoreOptions = {}): M
       // Amortized: a sweep of every counter at most once per as many takes as there are counters.
       if (++takesSinceSweep >= Math.max(1000, counters.size)) {
         takesSinceSweep = 0;
-        for (const [name, counter] of counters) prune(name, counter, at);
+        for (const name of [...counters.keys()]) prune(name, at);
       }
       // From here to the end nothing awaits: no other take can run in between.
       for (const [index, counter] of take.counters.entries()) {
         const existing = counters.get(counter.name);
-        if (existing) {
-          existing.windowMs = counter.windowSeconds * 1000;
-          prune(counter.name, existing, at);
-        }
-        const wait = waitForRoom(counter, counters.get(counter.name)?.entries ?? [], at);
+        if (existing) existing.windowMs = counter.windowSeconds * 1000;
+        prune(counter.name, at);
+        const current = counters.get(counter.name);
+        const wait = waitForRoom(counter, current?.entries ?? [], current?.units ?? 0, at);
         if (wait !== undefined) return { ok: false, counter: index, retryAfterSeconds: toRetryAfterSeconds(wait) };
       }
       for (const counter of take.counters) {
-        const existing = counters.get(counter.name) ?? { windowMs: counter.windowSeconds * 1000, entries: [] };
-        existing.entries.push({ id: take.id, at, exposure: counter.exposure });
+        const existing = counters.get(counter.name) ?? { windowMs: counter.windowSeconds * 1000, entries: [], units: 0 };
+        const entry = { id: take.id, at, units: toExposureUnits(counter.exposure) };
+        // Oldest first, even if the clock stepped back.
+        let position = existing.entries.length;
+        while (position > 0 && (existing.entries[position - 1] as QuotaEntry).at > at) position--;
+        existing.entries.splice(position, 0, entry);
+        existing.units += entry.units;
         counters.set(counter.name, existing);
       }
       return { ok: true };
@@ -220,8 +236,10 @@ export function createMemoryQuotaStore(options: MemoryQuotaStoreOptions = {}): M
     async giveBack(take) {
       for (const { name } of take.counters) {
         const counter = counters.get(name);
-        if (!counter) continue;
-        counter.entries = counter.entries.filter((entry) => entry.id !== take.id);
+        const index = counter?.entries.findIndex((entry) => entry.id === take.id) ?? -1;
+        if (!counter || index < 0) continue;
+        counter.units -= (counter.entries[index] as QuotaEntry).units;
+        counter.entries.splice(index, 1);
         if (!counter.entries.length) counters.delete(name);
       }
     },

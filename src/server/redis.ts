@@ -3,7 +3,7 @@
 // concurrent requests on any number of instances can never go over a quota. Imports no Redis
 // client: the app passes its own connected node-redis client (an optional peer dependency).
 import { optionError } from "./http.js";
-import { toRetryAfterSeconds, type QuotaStore, type QuotaTake } from "./quota.js";
+import { toExposureLimitUnits, toExposureUnits, toRetryAfterSeconds, type QuotaStore, type QuotaTake } from "./quota.js";
 
 /**
  * The one method the store uses: node-redis's `client.sendCommand(["CMD", ...args])` (`createClient`
@@ -19,61 +19,73 @@ export interface RedisQuotaStoreOptions {
   prefix?: string;
 }
 
-// The rules of QuotaStore and waitForRoom (./quota.ts), in Lua. Time is Redis's own clock, so
-// instances with skewed clocks still agree on every window.
-// KEYS[i]: counter i, a sorted set: member "<take id> <exposure>", score = when it was taken (ms).
-// ARGV[1]: the take's id; then four per counter: window (ms), most keys (-1: none), most exposure (-1: none), exposure.
+// The rules of QuotaStore and of the memory store's waitForRoom (./quota.ts), in Lua. Time is
+// Redis's own clock, so instances with skewed clocks still agree on every window. A take costs
+// O(1) plus the mints it forgets: each counter keeps the sum of its exposures beside its mints.
+// KEYS[2i-1], KEYS[2i]: counter i's mints (a sorted set: member "<take id> <micro-dollars>",
+// score = when it was taken, ms) and their exposure's sum (an integer, micro-dollars).
+// ARGV[1]: the take's id; then four per counter: window (ms), most keys (-1: none), most
+// exposure (micro-dollars, -1: none), this mint's exposure (micro-dollars).
 // Returns {0, 0} when taken, else {i, ms until counter i has room}.
 const TAKE = `
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-local function exposureOf(member) return tonumber(string.match(member, ' (.+)$')) end
-for i = 1, #KEYS do
-  local at = 1 + (i - 1) * 4
-  local window, maxKeys, maxExposure, exposure = tonumber(ARGV[at + 1]), tonumber(ARGV[at + 2]), tonumber(ARGV[at + 3]), tonumber(ARGV[at + 4])
-  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - window)
-  local entries = redis.call('ZRANGE', KEYS[i], 0, -1, 'WITHSCORES')
-  local count, sum = #entries / 2, 0
-  if maxExposure >= 0 then
-    for j = 1, #entries, 2 do sum = sum + exposureOf(entries[j]) end
+local function unitsOf(member) return tonumber(string.match(member, ' (%d+)$')) end
+for i = 1, #KEYS / 2 do
+  local set, sum, at = KEYS[2 * i - 1], KEYS[2 * i], 1 + (i - 1) * 4
+  local window, maxKeys, maxUnits, units = tonumber(ARGV[at + 1]), tonumber(ARGV[at + 2]), tonumber(ARGV[at + 3]), tonumber(ARGV[at + 4])
+  local gone = redis.call('ZRANGEBYSCORE', set, '-inf', now - window)
+  if #gone > 0 then
+    local left = 0
+    for _, member in ipairs(gone) do left = left + unitsOf(member) end
+    redis.call('ZREMRANGEBYSCORE', set, '-inf', now - window)
+    redis.call('DECRBY', sum, left)
   end
-  local function fits(c, s)
-    return (maxKeys < 0 or c + 1 <= maxKeys) and (maxExposure < 0 or s + exposure <= maxExposure + 1e-9)
-  end
-  if not fits(count, sum) then
-    local wait = window
-    for j = 1, #entries, 2 do
-      count = count - 1
-      if maxExposure >= 0 then sum = sum - exposureOf(entries[j]) end
-      if fits(count, sum) then
-        wait = math.max(0, tonumber(entries[j + 1]) + window - now)
-        break
+  local count = redis.call('ZCARD', set)
+  if count == 0 then redis.call('DEL', sum) end
+  local total = tonumber(redis.call('GET', sum) or '0')
+  local function fits(c, s) return (maxKeys < 0 or c + 1 <= maxKeys) and (maxUnits < 0 or s + units <= maxUnits) end
+  if not fits(count, total) then
+    -- Oldest first, 100 at a time, until enough of them have left the window.
+    local from = 0
+    while true do
+      local batch = redis.call('ZRANGE', set, from, from + 99, 'WITHSCORES')
+      if #batch == 0 then return {i, window} end
+      for j = 1, #batch, 2 do
+        count, total = count - 1, total - unitsOf(batch[j])
+        if fits(count, total) then return {i, math.max(0, tonumber(batch[j + 1]) + window - now)} end
       end
+      from = from + 100
     end
-    return {i, wait}
   end
 end
-for i = 1, #KEYS do
-  local at = 1 + (i - 1) * 4
-  redis.call('ZADD', KEYS[i], now, ARGV[1] .. ' ' .. ARGV[at + 4])
-  redis.call('PEXPIRE', KEYS[i], ARGV[at + 1])
+for i = 1, #KEYS / 2 do
+  local set, sum, at = KEYS[2 * i - 1], KEYS[2 * i], 1 + (i - 1) * 4
+  redis.call('ZADD', set, now, ARGV[1] .. ' ' .. ARGV[at + 4])
+  redis.call('INCRBY', sum, ARGV[at + 4])
+  redis.call('PEXPIRE', set, ARGV[at + 1])
+  redis.call('PEXPIRE', sum, ARGV[at + 1])
 end
 return {0, 0}
 `;
 
-// KEYS[i]: counter i; ARGV[1]: the take's id, ARGV[i + 1]: its exposure on counter i.
+// KEYS as above; ARGV[1]: the take's id, ARGV[i + 1]: its exposure on counter i (micro-dollars).
 const GIVE_BACK = `
-for i = 1, #KEYS do redis.call('ZREM', KEYS[i], ARGV[1] .. ' ' .. ARGV[i + 1]) end
+for i = 1, #KEYS / 2 do
+  local set, sum = KEYS[2 * i - 1], KEYS[2 * i]
+  if redis.call('ZREM', set, ARGV[1] .. ' ' .. ARGV[i + 1]) == 1 then
+    redis.call('DECRBY', sum, ARGV[i + 1])
+    if redis.call('ZCARD', set) == 0 then redis.call('DEL', set, sum) end
+  end
+end
 return 0
 `;
 
-/** What `take` tells Redis a counter's exposure is: the same text in the member `giveBack` removes. */
-const exposureArg = (exposure: number): string => String(exposure);
-
 /**
  * A `QuotaStore` on Redis for apps running several instances: `quota: { store:
- * createRedisQuotaStore(redis), perSubject: …, global: … }`. Each counter is one sorted set
- * (`<prefix><counter name>`) that expires with its window. Redis errors reject, and the mint route
+ * createRedisQuotaStore(redis), perSubject: …, global: … }`. Each counter is a sorted set of its
+ * mints (`<prefix>mints:<counter name>`) and their exposure's sum (`<prefix>units:<counter name>`),
+ * both expiring with the window. Redis errors reject, and the mint route
  * then refuses (503): it never mints without counting. Needs Redis 5 or later (standalone or
  * behind Sentinel; the Lua script touches several keys, which Redis Cluster only allows in one slot).
  */
@@ -105,13 +117,18 @@ export function createRedisQuotaStore(client: RedisQuotaClient, options: RedisQu
     }
   }
 
-  const keysOf = (take: QuotaTake) => take.counters.map((counter) => prefix + counter.name);
+  const keysOf = (take: QuotaTake) => take.counters.flatMap((counter) => [`${prefix}mints:${counter.name}`, `${prefix}units:${counter.name}`]);
 
   return {
     async take(take) {
       const args = [take.id];
       for (const c of take.counters) {
-        args.push(String(c.windowSeconds * 1000), String(c.maxKeys ?? -1), String(c.maxExposure ?? -1), exposureArg(c.exposure));
+        args.push(
+          String(c.windowSeconds * 1000),
+          String(c.maxKeys ?? -1),
+          String(c.maxExposure === undefined ? -1 : toExposureLimitUnits(c.maxExposure)),
+          String(toExposureUnits(c.exposure)),
+        );
       }
       const reply = (await run(TAKE, keysOf(take), args)) as unknown[];
       const counter = Number(reply?.[0]);
@@ -122,7 +139,7 @@ export function createRedisQuotaStore(client: RedisQuotaClient, options: RedisQu
       return counter === 0 ? { ok: true } : { ok: false, counter: counter - 1, retryAfterSeconds: toRetryAfterSeconds(wait) };
     },
     async giveBack(take) {
-      await run(GIVE_BACK, keysOf(take), [take.id, ...take.counters.map((c) => exposureArg(c.exposure))]);
+      await run(GIVE_BACK, keysOf(take), [take.id, ...take.counters.map((c) => String(toExposureUnits(c.exposure)))]);
     },
   };
 }

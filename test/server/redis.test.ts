@@ -54,10 +54,19 @@ suite(redisMissing ? `Redis quota store (skipped: ${redisMissing})` : "Redis quo
     const store = createRedisQuotaStore(client, { prefix: "test-prefix:" });
     const name = uniqueName("subject");
     expect(await store.take({ id: "take-1", counters: [{ name, windowSeconds: 30, maxKeys: 5, exposure: 2.5 }] })).toEqual({ ok: true });
-    expect(await client.sendCommand(["ZRANGE", `test-prefix:${name}`, "0", "-1"])).toEqual(["take-1 2.5"]);
-    const ttl = Number(await client.sendCommand(["PTTL", `test-prefix:${name}`]));
-    expect(ttl).toBeGreaterThan(28_000);
-    expect(ttl).toBeLessThanOrEqual(30_000);
+    expect(await store.take({ id: "take-2", counters: [{ name, windowSeconds: 30, maxKeys: 5, exposure: 0.1 }] })).toEqual({ ok: true });
+    expect(await client.sendCommand(["ZRANGE", `test-prefix:mints:${name}`, "0", "-1"])).toEqual(["take-1 2500000", "take-2 100000"]);
+    expect(await client.sendCommand(["GET", `test-prefix:units:${name}`])).toBe("2600000");
+    for (const key of [`test-prefix:mints:${name}`, `test-prefix:units:${name}`]) {
+      const ttl = Number(await client.sendCommand(["PTTL", key]));
+      expect(ttl).toBeGreaterThan(28_000);
+      expect(ttl).toBeLessThanOrEqual(30_000);
+    }
+    // Given back: the sum follows, and an empty counter leaves no key behind.
+    await store.giveBack({ id: "take-2", counters: [{ name, windowSeconds: 30, maxKeys: 5, exposure: 0.1 }] });
+    expect(await client.sendCommand(["GET", `test-prefix:units:${name}`])).toBe("2500000");
+    await store.giveBack({ id: "take-1", counters: [{ name, windowSeconds: 30, maxKeys: 5, exposure: 2.5 }] });
+    expect(await client.sendCommand(["EXISTS", `test-prefix:mints:${name}`, `test-prefix:units:${name}`])).toBe(0);
   });
 
   it("forgets mints older than the window (Redis's own clock) and says when the oldest counted one leaves", async () => {
@@ -66,13 +75,19 @@ suite(redisMissing ? `Redis quota store (skipped: ${redisMissing})` : "Redis quo
     const name = uniqueName("subject");
     const [seconds] = (await client.sendCommand(["TIME"])) as string[];
     const now = Number(seconds) * 1000;
-    // Two mints planted in the past: one just out of a 60 s window, one 50 s old.
-    await client.sendCommand(["ZADD", `clock:${name}`, String(now - 61_000), "old 0", String(now - 50_000), "recent 0"]);
+    // Two mints planted in the past: one just out of a 60 s window ($3), one 50 s old ($1).
+    await client.sendCommand(["ZADD", `clock:mints:${name}`, String(now - 61_000), "old 3000000", String(now - 50_000), "recent 1000000"]);
+    await client.sendCommand(["SET", `clock:units:${name}`, "4000000"]);
     const refused = await store.take({ id: "new", counters: [{ name, windowSeconds: 60, maxKeys: 1, exposure: 0 }] });
     expect(refused).toMatchObject({ ok: false, counter: 0 });
     expect((refused as { retryAfterSeconds: number }).retryAfterSeconds).toBeGreaterThanOrEqual(9);
     expect((refused as { retryAfterSeconds: number }).retryAfterSeconds).toBeLessThanOrEqual(11);
-    expect(await client.sendCommand(["ZRANGE", `clock:${name}`, "0", "-1"])).toEqual(["recent 0"]);
+    expect(await client.sendCommand(["ZRANGE", `clock:mints:${name}`, "0", "-1"])).toEqual(["recent 1000000"]);
+    expect(await client.sendCommand(["GET", `clock:units:${name}`])).toBe("1000000");
+    // $1 counted: $4.50 more fits under $5.50, $4.51 does not.
+    const dollars = (exposure: number) => store.take({ id: `d${exposure}`, counters: [{ name, windowSeconds: 60, maxExposure: 5.5, exposure }] });
+    expect(await dollars(4.51)).toMatchObject({ ok: false });
+    expect(await dollars(4.5)).toEqual({ ok: true });
   });
 
   it("loads its script again after Redis lost it (SCRIPT FLUSH, a restart)", async () => {
