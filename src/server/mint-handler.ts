@@ -5,7 +5,7 @@
 // it also runs on edge runtimes; ./node.ts mounts it on Node's http.
 import { createOpenRouterAuthClient, DEFAULT_BASE_URL } from "../core/client.js";
 import { isOpenRouterAuthError } from "../core/errors.js";
-import { keyLabelSchema, parseCreateAuthKeysCodeWireBody } from "../core/schemas.js";
+import { keyLabelSchema, parseCreateAuthKeysCodeWireBody, type CreateAuthKeysCodeRequest } from "../core/schemas.js";
 import { DEFAULT_BODY_TIMEOUT_MS, readJsonBody } from "./body.js";
 import {
   checkMethod,
@@ -26,7 +26,7 @@ import {
   type RefusedEvent,
 } from "./http.js";
 import { applyMintPolicy, normalizeMintPolicy, type MintPolicy } from "./policy.js";
-import { keyExposure, normalizeQuota, type MintQuota, type QuotaCounter, type QuotaTake } from "./quota.js";
+import { keyExposure, normalizeQuota, type MintQuota, type QuotaCounter, type QuotaRule, type QuotaTake } from "./quota.js";
 
 /** Decides who may mint; see `Authorize`. */
 export type MintAuthorize = Authorize;
@@ -149,6 +149,54 @@ export function createMintHandler(options: MintHandlerOptions): MintHandler {
     subject: string | undefined;
   }
 
+  /** `policy.keyLabel`'s label, checked with the key-label rule: a bad one is the app's bug (500), never forwarded. */
+  function serverLabel(subject: string | undefined, request: Request): string {
+    let label: unknown;
+    try {
+      label = policy.keyLabel!({ subject, request });
+    } catch (error) {
+      throw new HttpError(500, INTERNAL_ERROR, "config", { detail: `policy.keyLabel threw: ${describe(error)}` });
+    }
+    if (!keyLabelSchema.safeParse(label).success) {
+      throw new HttpError(500, INTERNAL_ERROR, "config", { detail: "policy.keyLabel must return 1-100 characters without control characters" });
+    }
+    return label as string;
+  }
+
+  /** Takes this mint from the quota's counters, or refuses (429); what to give back if OpenRouter fails. */
+  async function takeQuota(key: CreateAuthKeysCodeRequest, subject: string | undefined, now: number): Promise<QuotaTake | undefined> {
+    if (!quota) return undefined;
+    const rules: Array<[scope: "subject" | "global", name: string, rule: QuotaRule]> = [];
+    if (quota.perSubject) {
+      if (subject === undefined) {
+        throw new HttpError(500, INTERNAL_ERROR, "config", { detail: "quota.perSubject needs authorize to return { subject }, and it returned true" });
+      }
+      rules.push(["subject", `subject:${subject}`, quota.perSubject]);
+    }
+    if (quota.global) rules.push(["global", "global", quota.global]);
+    const counters = rules.map(([scope, name, rule]): QuotaCounter => {
+      const exposure = keyExposure(key, rule.windowSeconds, now);
+      if (!Number.isFinite(exposure) && rule.maxExposure !== undefined) {
+        throw quotaExceeded(scope, rule.windowSeconds, "the key could spend without bound (no limit) and a maxExposure applies");
+      }
+      // Without a maxExposure the figure is not counted against anything.
+      return { name, windowSeconds: rule.windowSeconds, maxKeys: rule.maxKeys, maxExposure: rule.maxExposure, exposure: Number.isFinite(exposure) ? exposure : 0 };
+    });
+    const take: QuotaTake = { id: crypto.randomUUID(), counters };
+    let result;
+    try {
+      result = await quota.store.take(take);
+    } catch (error) {
+      // Fail closed: without the counters there is no mint.
+      throw new HttpError(503, "Minting is unavailable right now. Try again later.", "quota", { detail: `the quota store failed: ${describe(error)}` });
+    }
+    if (!result.ok) {
+      const [scope, name, rule] = rules[result.counter] ?? rules[0]!;
+      throw quotaExceeded(scope, result.retryAfterSeconds, `${name} is over its quota (${describeRule(rule)})`);
+    }
+    return take;
+  }
+
   async function handle(request: Request, context: Context): Promise<Response> {
     checkMethod(request);
     checkOrigin(request, policy.allowedOrigins, "Requests from this origin may not mint keys.");
@@ -163,29 +211,17 @@ export function createMintHandler(options: MintHandlerOptions): MintHandler {
     const subject = authorized.subject;
     context.subject = subject;
 
-    let parsed;
+    let parsed: CreateAuthKeysCodeRequest;
     try {
       parsed = parseCreateAuthKeysCodeWireBody(body);
     } catch (error) {
       if (!isOpenRouterAuthError(error) || error.code !== "invalid_request") throw error;
       throw new HttpError(400, error.message, "invalid_body", { issues: error.issues, detail: error.message });
     }
-
-    if (policy.keyLabel) {
-      let label: unknown;
-      try {
-        label = policy.keyLabel({ subject, request });
-      } catch (error) {
-        throw new HttpError(500, INTERNAL_ERROR, "config", { detail: `policy.keyLabel threw: ${describe(error)}` });
-      }
-      if (!keyLabelSchema.safeParse(label).success) {
-        throw new HttpError(500, INTERNAL_ERROR, "config", { detail: "policy.keyLabel must return 1-100 characters without control characters" });
-      }
-      parsed = { ...parsed, keyLabel: label as string };
-    }
+    if (policy.keyLabel) parsed = { ...parsed, keyLabel: serverLabel(subject, request) };
 
     const now = Date.now();
-    let bounded;
+    let bounded: CreateAuthKeysCodeRequest;
     try {
       bounded = applyMintPolicy(parsed, policy, now);
     } catch (error) {
@@ -193,37 +229,7 @@ export function createMintHandler(options: MintHandlerOptions): MintHandler {
       throw new HttpError(400, error.message, "policy", { issues: error.issues, detail: error.message });
     }
 
-    let take: QuotaTake | undefined;
-    if (quota) {
-      const rules: Array<["subject" | "global", QuotaCounter["name"], NonNullable<typeof quota.global>]> = [];
-      if (quota.perSubject) {
-        if (subject === undefined) {
-          throw new HttpError(500, INTERNAL_ERROR, "config", { detail: "quota.perSubject needs authorize to return { subject }, and it returned true" });
-        }
-        rules.push(["subject", `subject:${subject}`, quota.perSubject]);
-      }
-      if (quota.global) rules.push(["global", "global", quota.global]);
-      const counters = rules.map(([scope, name, rule]): QuotaCounter => {
-        const exposure = keyExposure(bounded, rule.windowSeconds, now);
-        if (!Number.isFinite(exposure) && rule.maxExposure !== undefined) {
-          throw quotaExceeded(scope, rule.windowSeconds, "the key could spend without bound (no limit) and a maxExposure applies");
-        }
-        return { name, windowSeconds: rule.windowSeconds, maxKeys: rule.maxKeys, maxExposure: rule.maxExposure, exposure: Number.isFinite(exposure) ? exposure : 0 };
-      });
-      take = { id: crypto.randomUUID(), counters };
-      let result;
-      try {
-        result = await quota.store.take(take);
-      } catch (error) {
-        // Fail closed: without the counters there is no mint.
-        throw new HttpError(503, "Minting is unavailable right now. Try again later.", "quota", { detail: `the quota store failed: ${describe(error)}` });
-      }
-      if (!result.ok) {
-        const [scope, name, rule] = rules[result.counter] ?? rules[0]!;
-        throw quotaExceeded(scope, result.retryAfterSeconds, `${name} is over its quota (${describeRule(rule)})`);
-      }
-    }
-
+    const take = await takeQuota(bounded, subject, now);
     let created;
     try {
       // A client that goes away cancels the call (toNodeHandler aborts request.signal).
@@ -265,7 +271,7 @@ export function createMintHandler(options: MintHandlerOptions): MintHandler {
   };
 }
 
-function describeRule(rule: { windowSeconds: number; maxKeys?: number; maxExposure?: number }): string {
+function describeRule(rule: QuotaRule): string {
   const parts = [rule.maxKeys !== undefined && `${rule.maxKeys} keys`, rule.maxExposure !== undefined && `$${rule.maxExposure} exposure`].filter(Boolean);
   return `${parts.join(", ")} per ${rule.windowSeconds} s`;
 }
