@@ -11,6 +11,11 @@
 //    excluded (fetch is a stub that records performance.now() when called): from the popup's callback
 //    message being delivered, from resume() on a redirect return, and from createAuthCode's answer in
 //    the minted flow. Median and 95th percentile over many runs.
+//  - mint handler: the server route's own time per mint (body, authorize, schema, policy, quota,
+//    the client building the call and reading the answer), with no quota, with the in-memory quota
+//    and with the Redis quota (a real redis-server on loopback, started here; skipped with a note
+//    when it is missing). The handler runs in-process with a fetch stub that answers at once, so
+//    OpenRouter's own time is excluded; p50 and p99.
 //
 // Options: --json (machine-readable), --no-size, --quick (fewer iterations).
 // ------------------------------------------------------------------ a browser-like global scope
@@ -391,6 +396,76 @@ async function benchOverhead(): Promise<void> {
   }
 }
 
+// ------------------------------------------------------------------ the mint handler's own time
+
+async function benchMintHandler(): Promise<void> {
+  const { createMintHandler, createMemoryQuotaStore } = await import("../src/server/index.js");
+  const { createRedisQuotaStore } = await import("../src/server/redis.js");
+  const { redisMissing, startRedis } = await import("../test/server/support.js");
+  type Quota = import("../src/server/index.js").MintQuota;
+  const origin = "https://app.example";
+  const answer = JSON.stringify({ data: { id: "auth_code_bench", app_id: 1, created_at: "2030-01-01T00:00:00Z" } });
+  // OpenRouter answering at once: what is left is the handler's own time.
+  const fetchStub = (async () => new Response(answer, { status: 200, headers: { "Content-Type": "application/json" } })) as typeof fetch;
+  const body = JSON.stringify({ callback_url: `${origin}/cb`, code_challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", code_challenge_method: "S256", limit: 2, usage_limit_type: "daily" });
+  // Rules no request reaches: every mint is counted, none refused.
+  const rules = { perSubject: { windowSeconds: 3600, maxKeys: 1e9, maxExposure: 1e12 }, global: { windowSeconds: 3600, maxKeys: 1e9, maxExposure: 1e12 } };
+  const runs = QUICK ? 300 : 2_000;
+  const warmup = 200;
+
+  async function measure(name: string, quota: Quota | undefined, budget: { p50: number; p99: number }, note: string): Promise<void> {
+    const handler = createMintHandler({
+      apiKey: "sk-or-v1-bench-app-key-0123456789",
+      baseUrl: "https://openrouter.test/api/v1",
+      fetch: fetchStub,
+      authorize: (request) => ({ subject: request.headers.get("x-user") as string }),
+      policy: { maxLimit: 5, maxLifetimeSeconds: 86_400, allowedOrigins: [origin] },
+      quota,
+    });
+    const samples: number[] = [];
+    for (let i = 0; i < runs + warmup; i++) {
+      const request = new Request(`${origin}/api/mint`, { method: "POST", headers: { Origin: origin, "Content-Type": "application/json", "X-User": `user_${i % 100}` }, body });
+      const t0 = performance.now();
+      const response = await handler(request);
+      await response.text();
+      const ms = performance.now() - t0;
+      if (response.status !== 200) throw new Error(`bench: the mint handler answered ${response.status}`);
+      if (i >= warmup) samples.push(ms);
+    }
+    for (const [label, q, limit] of [["p50", 0.5, budget.p50], ["p99", 0.99, budget.p99]] as const) {
+      const value = quantile(samples, q);
+      rows.push({
+        group: "server",
+        metric: `mint handler's added latency, ${name} (${label})`,
+        value: Number(value.toFixed(3)),
+        unit: `ms (${label})`,
+        budget: `<= ${limit} ms`,
+        ok: value <= limit,
+        note: label === "p50" ? `${note}; n=${samples.length}, max ${Math.max(...samples).toFixed(3)} ms` : undefined,
+      });
+    }
+  }
+
+  const stub = "in-process, fetch stub answering at once (OpenRouter's time excluded), 100 users";
+  await measure("no quota", undefined, { p50: 1, p99: 25 }, stub);
+  await measure("in-memory quota", { ...rules, store: createMemoryQuotaStore() }, { p50: 1, p99: 25 }, `${stub}; createMemoryQuotaStore, a per-user and a global rule`);
+  if (redisMissing) {
+    console.log(`mint handler with the Redis quota: skipped, ${redisMissing}`);
+    return;
+  }
+  const redis = await startRedis();
+  const { createClient } = await import("redis");
+  const client = createClient({ url: redis.url });
+  client.on("error", () => {});
+  try {
+    await client.connect();
+    await measure("Redis quota", { ...rules, store: createRedisQuotaStore(client, { prefix: `bench:${process.pid}:` }) }, { p50: 2, p99: 25 }, `${stub}; createRedisQuotaStore on node-redis, redis-server ${redis.url} (loopback), one EVALSHA per mint`);
+  } finally {
+    await client.close().catch(() => {});
+    await redis.stop();
+  }
+}
+
 // ------------------------------------------------------------------ size
 
 async function benchSize(): Promise<void> {
@@ -416,6 +491,7 @@ await benchSize();
 await benchRenders();
 await benchPkce();
 await benchOverhead();
+await benchMintHandler();
 
 if (args.has("--json")) {
   console.log(JSON.stringify(rows, null, 2));

@@ -1,5 +1,6 @@
-// The demo behind `npm start`: the local OpenRouter emulator, a server-side mint route and
-// the React app in demo/, all on loopback. Run it with tsx (no build step):
+// The demo behind `npm start`: the local OpenRouter emulator, the app's server routes (mint a code
+// with the app's key; exchange a code on the server and keep the key there) and the React app in
+// demo/, all on loopback. Run it with tsx (no build step):
 //
 //   npm start                     dev: Vite in middleware mode, the app runs from src/
 //   npm start -- --preview        the built app (vite build -c demo/vite.config.ts) from demo/dist
@@ -9,6 +10,13 @@
 //
 // Environment: PORT (default 5173) and EMULATOR_PORT (default 8787) fall back to a free port when
 // taken; HOST (default 127.0.0.1).
+//
+// The routes fail closed, as an app's should: only this demo's own page may use them. Its HTML
+// answer sets a session cookie (a random token of this run, HttpOnly, SameSite=Strict) that
+// `authorize` checks and turns into the session's subject; `allowedOrigins` is the demo's own
+// origin; each session and the whole demo have a quota; and a request whose Host is not a
+// loopback name is refused with 421 (DNS rebinding).
+import { randomBytes } from "node:crypto";
 import { createReadStream, existsSync, statSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -16,11 +24,31 @@ import { extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { ViteDevServer } from "vite";
 import { startOpenRouterEmulator, type RunningOpenRouterEmulator } from "../src/emulator/index.js";
-import { createMintHandler, toNodeHandler, type NodeHandler } from "../src/server/index.js";
+import { maskKey } from "../src/core/rules.js";
+import {
+  createExchangeHandler,
+  createMintHandler,
+  toNodeHandler,
+  type Authorize,
+  type MintQuota,
+  type NodeHandler,
+} from "../src/server/index.js";
 
 const DEMO_ROOT = fileURLToPath(new URL("../demo/", import.meta.url));
 const DIST = join(DEMO_ROOT, "dist");
 const MINT_PATH = "/api/mint";
+const EXCHANGE_PATH = "/api/exchange";
+const SESSION_PATH = "/api/session";
+const SESSION_COOKIE = "orc_demo_session";
+/** Sessions kept at once; the oldest is forgotten first. */
+const MAX_SESSIONS = 1_000;
+
+/** The demo's limits: generous for trying it out and for the e2e suite, finite all the same. */
+export const DEMO_POLICY = { maxLimit: 100, maxLifetimeSeconds: 30 * 86_400, defaultKeyLabel: "openrouter-connect demo" } as const;
+export const DEMO_QUOTA: Omit<MintQuota, "store"> = {
+  perSubject: { windowSeconds: 3600, maxKeys: 20, maxExposure: 4_000 },
+  global: { windowSeconds: 3600, maxKeys: 500 },
+};
 
 /** What the page reads from `/demo-config.js` as `window.__OPENROUTER_DEMO__`. */
 export interface DemoConfig {
@@ -28,6 +56,10 @@ export interface DemoConfig {
   baseUrl: string;
   /** The app's own mint route, or null when the server has no OpenRouter key to mint with. */
   mintUrl: string | null;
+  /** The app's exchange route: the server exchanges the code and keeps the key (createExchangeHandler). */
+  exchangeUrl: string;
+  /** `GET`: what the server stored for this browser's session, `{ keyHint, userId }`, or 404. */
+  sessionUrl: string;
   /** True when the page talks to the local emulator, not openrouter.ai. */
   emulator: boolean;
 }
@@ -102,6 +134,66 @@ function origin(server: Server): string {
   return `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
 }
 
+/** A browser's demo session: its cookie names it; the key the exchange route stored, if any. */
+interface Session {
+  subject: string;
+  stored?: { key: string; userId: string | null };
+}
+
+/** Sessions of this run only: a restart forgets every token, and with them every stored key. */
+function createSessions() {
+  const byToken = new Map<string, Session>();
+  const bySubject = new Map<string, Session>();
+  let count = 0;
+  const tokenOf = (req: IncomingMessage | Request): string | undefined => {
+    const header = req instanceof Request ? req.headers.get("cookie") : req.headers.cookie;
+    for (const part of (header ?? "").split(";")) {
+      const [name, ...value] = part.trim().split("=");
+      if (name === SESSION_COOKIE) return value.join("=");
+    }
+    return undefined;
+  };
+  return {
+    /** The request's session, if its cookie names one of this run's. */
+    find(req: IncomingMessage | Request): Session | undefined {
+      const token = tokenOf(req);
+      return token === undefined ? undefined : byToken.get(token);
+    },
+    /** A Set-Cookie for a new session, unless the request already has one of this run's. */
+    ensure(req: IncomingMessage): string | undefined {
+      if (this.find(req)) return undefined;
+      const token = randomBytes(32).toString("base64url");
+      const session: Session = { subject: `demo-session-${++count}` };
+      byToken.set(token, session);
+      bySubject.set(session.subject, session);
+      if (byToken.size > MAX_SESSIONS) {
+        const [oldest, old] = byToken.entries().next().value as [string, Session];
+        byToken.delete(oldest);
+        bySubject.delete(old.subject);
+      }
+      return `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict`;
+    },
+    bySubject: (subject: string | undefined) => (subject === undefined ? undefined : bySubject.get(subject)),
+  };
+}
+
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
+/** The Host header names this machine's loopback (a DNS-rebinding page's Host names its own domain). */
+function isLoopbackHost(host: string | undefined): boolean {
+  if (!host) return false;
+  try {
+    return LOOPBACK_HOSTS.has(new URL(`http://${host}`).hostname);
+  } catch {
+    return false;
+  }
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store" });
+  res.end(JSON.stringify(body));
+}
+
 /** Serves demo/dist; any path that is not a file gets index.html (the callback lands on `/?code=`). */
 function serveStatic(req: IncomingMessage, res: ServerResponse): void {
   if (req.method !== "GET" && req.method !== "HEAD") {
@@ -128,8 +220,8 @@ function serveStatic(req: IncomingMessage, res: ServerResponse): void {
 }
 
 /**
- * Starts the emulator (unless `openRouterUrl`), the mint route and the app. Resolves once
- * everything listens; `close()` stops all of it.
+ * Starts the emulator (unless `openRouterUrl`), the app's routes (`/api/mint`, `/api/exchange`,
+ * `/api/session`) and the app. Resolves once everything listens; `close()` stops all of it.
  */
 export async function startDemoServer(options: StartDemoServerOptions = {}): Promise<RunningDemoServer> {
   const host = options.host ?? "127.0.0.1";
@@ -139,19 +231,23 @@ export async function startDemoServer(options: StartDemoServerOptions = {}): Pro
   const authUrl = remote ? `${remote}/auth` : (emulator as RunningOpenRouterEmulator).authUrl;
   const baseUrl = remote ? `${remote}/api/v1` : (emulator as RunningOpenRouterEmulator).apiBaseUrl;
   const mintKey = remote ? options.openRouterApiKey : emulator?.apiKey;
-  // The app's key stays here: the browser asks /api/mint, which adds it (openrouter-connect/server).
-  const mint: NodeHandler | undefined = mintKey
-    ? toNodeHandler(
-        createMintHandler({
-          apiKey: mintKey,
-          baseUrl,
-          appTitle: "openrouter-connect demo",
-          policy: { maxLimit: 100, defaultKeyLabel: "openrouter-connect demo" },
-        }),
-      )
-    : undefined;
-  const config: DemoConfig = { authUrl, baseUrl, mintUrl: mint ? MINT_PATH : null, emulator: !remote };
+  const config: DemoConfig = {
+    authUrl,
+    baseUrl,
+    mintUrl: mintKey ? MINT_PATH : null,
+    exchangeUrl: EXCHANGE_PATH,
+    sessionUrl: SESSION_PATH,
+    emulator: !remote,
+  };
   const configScript = `window.__OPENROUTER_DEMO__ = ${JSON.stringify(config)};\n`;
+  const sessions = createSessions();
+  // Only this demo's page vouches for a request: its session cookie names the subject.
+  const authorize: Authorize = (request) => {
+    const session = sessions.find(request);
+    return session ? { subject: session.subject } : false;
+  };
+  // Both need the demo's own origin, known once the server listens.
+  const routes: { mint?: NodeHandler; exchange?: NodeHandler } = {};
 
   if (options.preview && !existsSync(join(DIST, "index.html"))) {
     await emulator?.close();
@@ -175,6 +271,10 @@ export async function startDemoServer(options: StartDemoServerOptions = {}): Pro
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {
     // The callback page carries ?code= until the app removes it: never let it leak as a Referer.
     res.setHeader("Referrer-Policy", "no-referrer");
+    if (!isLoopbackHost(req.headers.host)) {
+      res.writeHead(421, { "Content-Type": "text/plain; charset=utf-8" }).end("This demo answers only on a loopback address (127.0.0.1, localhost).\n");
+      return;
+    }
     const path = (req.url ?? "/").split("?")[0];
     if (path === "/demo-config.js") {
       res.writeHead(200, { "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "no-store" });
@@ -182,12 +282,33 @@ export async function startDemoServer(options: StartDemoServerOptions = {}): Pro
       return;
     }
     if (path === MINT_PATH) {
-      if (mint) void mint(req, res);
-      else {
-        res.writeHead(501, { "Content-Type": "application/json; charset=utf-8" });
-        res.end(JSON.stringify({ error: { code: 501, message: "This demo server has no OpenRouter API key to mint with (set OPENROUTER_API_KEY)." } }));
-      }
+      if (routes.mint) void routes.mint(req, res);
+      else if (mintKey) sendJson(res, 503, { error: { code: 503, message: "Starting." } });
+      else sendJson(res, 501, { error: { code: 501, message: "This demo server has no OpenRouter API key to mint with (set OPENROUTER_API_KEY)." } });
       return;
+    }
+    if (path === EXCHANGE_PATH) {
+      if (routes.exchange) void routes.exchange(req, res);
+      else sendJson(res, 503, { error: { code: 503, message: "Starting." } });
+      return;
+    }
+    if (path === SESSION_PATH) {
+      if (req.method !== "GET") {
+        res.setHeader("Allow", "GET");
+        sendJson(res, 405, { error: { code: 405, message: "Use GET." } });
+        return;
+      }
+      // Only what the server stored for this session, the key masked: the key itself stays here.
+      const stored = sessions.find(req)?.stored;
+      if (stored) sendJson(res, 200, { keyHint: maskKey(stored.key), userId: stored.userId });
+      else sendJson(res, 404, { error: { code: 404, message: "No key is stored for this session." } });
+      return;
+    }
+    // A page (a navigation asking for HTML) gets this session's cookie, or a new one.
+    const accept = req.headers.accept ?? "";
+    if (req.method === "GET" && (req.headers["sec-fetch-dest"] === "document" || accept.includes("text/html"))) {
+      const cookie = sessions.ensure(req);
+      if (cookie) res.setHeader("Set-Cookie", cookie);
     }
     if (vite) {
       vite.middlewares(req, res, () => {
@@ -206,9 +327,39 @@ export async function startDemoServer(options: StartDemoServerOptions = {}): Pro
     throw error;
   }
 
+  const url = origin(server);
+  const { port } = server.address() as AddressInfo;
+  // The page may be opened as 127.0.0.1 or as localhost: both are this demo's origin.
+  const allowedOrigins = [url, `http://localhost:${port}`];
+  if (mintKey) {
+    routes.mint = toNodeHandler(
+      createMintHandler({
+        apiKey: mintKey,
+        baseUrl,
+        appTitle: "openrouter-connect demo",
+        authorize,
+        policy: { ...DEMO_POLICY, allowedOrigins },
+        quota: DEMO_QUOTA,
+      }),
+    );
+  }
+  routes.exchange = toNodeHandler(
+    createExchangeHandler({
+      baseUrl,
+      authorize,
+      policy: { allowedOrigins },
+      // The key stays in this server's memory, with the session; the page only ever gets its hint.
+      onKey: ({ subject, key, userId }) => {
+        const session = sessions.bySubject(subject);
+        if (!session) throw new Error("the session ended before its key arrived");
+        session.stored = { key, userId };
+      },
+    }),
+  );
+
   let closing: Promise<void> | undefined;
   return {
-    url: origin(server),
+    url,
     emulator,
     config,
     close() {
