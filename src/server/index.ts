@@ -12,6 +12,6 @@ export type { MemoryQuotaStore, MemoryQuotaStoreOptions, MintQuota, QuotaCounter
 export { DEFAULT_BODY_TIMEOUT_MS, MAX_MINT_BODY_BYTES } from "./body.js";
 export type { Authorize, AuthorizeVerdict, RefusalReason, RefusedEvent } from "./http.js";
 export { toNodeHandler } from "./node.js";
-export type { FetchHandler, NodeHandler } from "./node.js";
+export type { FetchHandler, NodeHandler, NodeHandlerOptions } from "./node.js";
 export { OpenRouterAuthError, isOpenRouterAuthError } from "../core/errors.js";
 export type { UsageLimitType } from "../core/schemas.js";

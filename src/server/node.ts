@@ -85,7 +85,6 @@ function bodyStream(req: IncomingMessage): { stream: ReadableStream<Uint8Array>;
     release() {
       closed = true;
       detach();
-      if (!req.readableEnded) req.resume();
     },
   };
 }
@@ -206,6 +205,12 @@ export function toNodeHandler(handler: FetchHandler, options: NodeHandlerOptions
       if (cookies.length) res.setHeader("Set-Cookie", cookies);
       const body = converted.request.method === "HEAD" || !response.body ? undefined : new Uint8Array(await response.arrayBuffer());
       if (res.destroyed) return;
+      // Answered before the body ended (413, 408, a refusal): don't keep reading what a client may
+      // trickle or pour in forever. The answer goes out whole, then the connection closes.
+      if (!req.readableEnded && !NO_BODY.has(converted.request.method)) {
+        res.setHeader("Connection", "close");
+        res.once("finish", () => req.destroy());
+      }
       if (body) res.end(body);
       else res.end();
     } catch {

@@ -206,3 +206,20 @@ describe("toNodeHandler", () => {
     expect((await send(port, { method: "TRACE", path: "/" })).status).toBe(405);
   });
 });
+
+describe("toNodeHandler: an answer before the body ended", () => {
+  it("closes the connection after the answer instead of reading what the client keeps sending", async () => {
+    const app = await serve(async () => new Response("too slow", { status: 408 }));
+    const closedByServer = new Promise<{ status: number; connection: string | undefined }>((resolve, reject) => {
+      const req = httpRequest({ host: "127.0.0.1", port: app.port, method: "POST", path: "/", headers: { "Content-Type": "application/json", "Transfer-Encoding": "chunked" } }, (res) => {
+        res.resume();
+        // The client never ends its body: only the server can close this connection.
+        req.socket?.once("close", () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection }));
+      });
+      req.on("error", () => {});
+      req.write("{");
+      setTimeout(() => reject(new Error("the server kept the connection open, reading an endless body")), 2_000).unref();
+    });
+    expect(await closedByServer).toEqual({ status: 408, connection: "close" });
+  });
+});
