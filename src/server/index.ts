@@ -7,7 +7,7 @@ export type { MintAuthorize, MintedEvent, MintHandler, MintHandlerOptions } from
 export { createExchangeHandler } from "./exchange-handler.js";
 export type { ExchangedKeyEvent, ExchangeHandler, ExchangeHandlerOptions, ExchangePolicy, ExchangeResult } from "./exchange-handler.js";
 export type { KeyLabelContext, MintPolicy } from "./policy.js";
-export { createMemoryQuotaStore, keyExposure, SHORTEST_PERIOD_SECONDS } from "./quota.js";
+export { createMemoryQuotaStore, DEFAULT_MINT_QUOTA, keyExposure, SHORTEST_PERIOD_SECONDS } from "./quota.js";
 export type { MemoryQuotaStore, MemoryQuotaStoreOptions, MintQuota, QuotaCounter, QuotaRule, QuotaStore, QuotaTake, QuotaTakeResult } from "./quota.js";
 export { DEFAULT_BODY_TIMEOUT_MS, MAX_MINT_BODY_BYTES } from "./body.js";
 export type { Authorize, AuthorizeVerdict, RefusalReason, RefusedEvent } from "./http.js";

@@ -48,7 +48,7 @@ export interface MintHandlerOptions {
   authorize: MintAuthorize;
   /** What may be minted, and from which origins. Required, with `maxLimit`, `maxLifetimeSeconds` and `allowedOrigins`. */
   policy: MintPolicy;
-  /** Keys and dollars per user and in total, over sliding windows. */
+  /** Keys and dollars per user and in total, over sliding windows; default `DEFAULT_MINT_QUOTA` (never unbounded). */
   quota?: MintQuota;
   /** Called after each mint (audit). Its errors are ignored and the answer does not wait for it. */
   onMinted?: (event: MintedEvent) => void | Promise<void>;
@@ -164,14 +164,11 @@ export function createMintHandler(options: MintHandlerOptions): MintHandler {
   }
 
   /** Takes this mint from the quota's counters, or refuses (429); what to give back if OpenRouter fails. */
-  async function takeQuota(key: CreateAuthKeysCodeRequest, subject: string | undefined, now: number): Promise<QuotaTake | undefined> {
-    if (!quota) return undefined;
+  async function takeQuota(key: CreateAuthKeysCodeRequest, subject: string | undefined, now: number): Promise<QuotaTake> {
     const rules: Array<[scope: "subject" | "global", name: string, rule: QuotaRule]> = [];
-    if (quota.perSubject) {
-      if (subject === undefined) {
-        throw new HttpError(500, INTERNAL_ERROR, "config", { detail: "quota.perSubject needs authorize to return { subject }, and it returned true" });
-      }
-      rules.push(["subject", `subject:${subject}`, quota.perSubject]);
+    if (quota.perSubject && subject !== undefined) rules.push(["subject", `subject:${subject}`, quota.perSubject]);
+    else if (quota.subjectRequired) {
+      throw new HttpError(500, INTERNAL_ERROR, "config", { detail: "quota.perSubject needs authorize to return { subject }, and it returned true" });
     }
     if (quota.global) rules.push(["global", "global", quota.global]);
     const counters = rules.map(([scope, name, rule]): QuotaCounter => {
@@ -237,12 +234,10 @@ export function createMintHandler(options: MintHandlerOptions): MintHandler {
       created = await client.createAuthCode(bounded, { signal });
     } catch (error) {
       const failure = upstreamFailure(error);
-      if (take) {
-        try {
-          await quota!.store.giveBack(take);
-        } catch (giveBackError) {
-          failure.extra.detail += `; giving the quota back failed: ${describe(giveBackError)}`;
-        }
+      try {
+        await quota.store.giveBack(take);
+      } catch (giveBackError) {
+        failure.extra.detail += `; giving the quota back failed: ${describe(giveBackError)}`;
       }
       throw failure;
     }

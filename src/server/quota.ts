@@ -102,7 +102,19 @@ export interface NormalizedQuota {
   perSubject: QuotaRule | undefined;
   global: QuotaRule | undefined;
   store: QuotaStore;
+  /** The app asked for `perSubject` itself: a request without a subject is then its bug (500). */
+  subjectRequired: boolean;
 }
+
+/**
+ * The quota of a mint route whose `quota` option is left out: a route that spends the app's
+ * money is never unbounded. Each user (when `authorize` returns `{ subject }`) may mint 10 keys
+ * a day; the whole app 100 keys an hour. Set `quota` to choose your own bounds.
+ */
+export const DEFAULT_MINT_QUOTA: Readonly<{ perSubject: Readonly<QuotaRule>; global: Readonly<QuotaRule> }> = Object.freeze({
+  perSubject: Object.freeze({ windowSeconds: 86_400, maxKeys: 10 }),
+  global: Object.freeze({ windowSeconds: 3_600, maxKeys: 100 }),
+});
 
 const OWNER = "createMintHandler";
 const RULE_KEYS = new Set(["windowSeconds", "maxKeys", "maxExposure"]);
@@ -129,8 +141,8 @@ function normalizeRule(value: unknown, name: string): QuotaRule | undefined {
 }
 
 /** Checks `quota` once, at construction; throws `invalid_request` naming the option. */
-export function normalizeQuota(value: unknown): NormalizedQuota | undefined {
-  if (value === undefined) return undefined;
+export function normalizeQuota(value: unknown): NormalizedQuota {
+  if (value === undefined) return { ...DEFAULT_MINT_QUOTA, store: createMemoryQuotaStore(), subjectRequired: false };
   if (value === null || typeof value !== "object" || Array.isArray(value)) throw optionError(OWNER, ["quota"], "must be an object { perSubject?, global?, store? }");
   const quota = value as Record<string, unknown>;
   for (const key of Object.keys(quota)) if (!QUOTA_KEYS.has(key)) throw optionError(OWNER, ["quota", key], "is not a quota option");
@@ -141,7 +153,7 @@ export function normalizeQuota(value: unknown): NormalizedQuota | undefined {
   if (store !== undefined && (typeof store !== "object" || store === null || typeof store.take !== "function" || typeof store.giveBack !== "function")) {
     throw optionError(OWNER, ["quota", "store"], "must be a QuotaStore { take, giveBack }");
   }
-  return { perSubject, global, store: store ?? createMemoryQuotaStore() };
+  return { perSubject, global, store: store ?? createMemoryQuotaStore(), subjectRequired: perSubject !== undefined };
 }
 
 /** A counted mint: when it was taken, its id and its exposure in micro-dollars. */

@@ -4,6 +4,7 @@ import { startOpenRouterEmulator, type RunningOpenRouterEmulator } from "../../s
 import {
   createMemoryQuotaStore,
   createMintHandler,
+  DEFAULT_MINT_QUOTA,
   keyExposure,
   SHORTEST_PERIOD_SECONDS,
   type MintHandlerOptions,
@@ -191,6 +192,27 @@ describe("createMintHandler: quotas", () => {
     expect(refused).toMatchObject([{ subject: "alice", status: 429, reason: "quota", detail: "subject:alice is over its quota (2 keys per 3600 s)" }]);
     expect((await mintAs(handler, "bob")).status).toBe(200);
     expect(emulator.codesIssued()).toHaveLength(3);
+  });
+
+  it("without a quota option the route is still bounded (DEFAULT_MINT_QUOTA): 10 keys a day per user, 100 an hour in all", async () => {
+    expect(DEFAULT_MINT_QUOTA).toEqual({ perSubject: { windowSeconds: 86_400, maxKeys: 10 }, global: { windowSeconds: 3_600, maxKeys: 100 } });
+    const withoutQuota = (authorize: MintHandlerOptions["authorize"]) =>
+      createMintHandler({ apiKey: APP_KEY, baseUrl: emulator.apiBaseUrl, authorize, policy: { maxLimit: 5, maxLifetimeSeconds: DAY, allowedOrigins: [APP] } });
+    const perUser = withoutQuota((request) => ({ subject: request.headers.get("x-user") ?? "alice" }));
+    for (let i = 0; i < 10; i++) expect((await mintAs(perUser)).status).toBe(200);
+    const eleventh = await mintAs(perUser);
+    expect(eleventh.status).toBe(429);
+    expect(eleventh.json.error).toMatchObject({ code: "quota_exceeded", scope: "subject" });
+    expect((await mintAs(perUser, "bob")).status).toBe(200);
+
+    // An authorize that names no user: the per-user bound can't apply, the app-wide one does.
+    emulator.reset();
+    const anyone = withoutQuota(() => true);
+    const answers = [];
+    for (let i = 0; i < 101; i++) answers.push((await mintAs(anyone)).status);
+    expect(answers.filter((status) => status === 200)).toHaveLength(100);
+    expect(answers.at(-1)).toBe(429);
+    expect(emulator.codesIssued()).toHaveLength(100);
   });
 
   it("a global maxKeys: 0 is the kill switch: every mint refused, scope global", async () => {
