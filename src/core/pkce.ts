@@ -18,6 +18,12 @@ export function isCodeVerifier(value: unknown): value is string {
   return typeof value === "string" && CODE_VERIFIER_PATTERN.test(value);
 }
 
+/** Whether this runtime has what PKCE needs: WebCrypto's random values and SHA-256 (a secure context in browsers). */
+export function hasWebCrypto(): boolean {
+  const crypto: Partial<Crypto> | undefined = globalThis.crypto;
+  return !!(crypto?.getRandomValues && crypto.subtle);
+}
+
 const webCryptoMissing = () =>
   new OpenRouterAuthError("unsupported", "PKCE needs WebCrypto (crypto.subtle), only available in a secure context (https or localhost).");
 

@@ -86,13 +86,15 @@ describe("ConnectButton, minted flow", () => {
     fireEvent.click(button());
     await waitFor(() => expect(onKey).toHaveBeenCalledTimes(1));
     const key = onKey.mock.calls[0]?.[0].key as string;
-    expect(localStorage.getItem("openrouter-connect:key")).toBe(key);
+    // `persist` alone: this tab's sessionStorage, never localStorage.
+    expect(sessionStorage.getItem("openrouter-connect:key")).toBe(key);
+    expect(localStorage.getItem("openrouter-connect:key")).toBeNull();
     await waitFor(() => expect(button()).toHaveTextContent(/Connected · \$74\.50 left/));
     view.unmount();
     renderWith(emulator, <ConnectButton onKey={vi.fn()} persist />);
     expect(button()).toHaveAttribute("data-state", "connected");
     fireEvent.click(screen.getByRole("button", { name: "Disconnect" }));
-    expect(localStorage.getItem("openrouter-connect:key")).toBeNull();
+    expect(sessionStorage.getItem("openrouter-connect:key")).toBeNull();
     expect(button()).toHaveAttribute("data-state", "idle");
   });
 });
