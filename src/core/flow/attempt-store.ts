@@ -42,15 +42,22 @@ export function saveRedirectAttempt(attempt: RedirectAttempt): boolean {
  * route stays (its own page takes it); an expired or malformed one is removed and counts as none.
  */
 export function takeRedirectAttempt(route: string): RedirectAttempt | undefined {
+  const record = redirectRecord();
+  if (record && routeOf(record.callbackUrl) !== route) return undefined;
+  removeItem("session", REDIRECT_KEY);
+  return record;
+}
+
+/** This tab's redirect record, if it is whole and alive. */
+function redirectRecord(): RedirectAttempt | undefined {
   const value = readJson("session", REDIRECT_KEY) as Partial<RedirectAttempt> | undefined;
   const valid =
     !!value &&
     typeof value.attemptId === "string" &&
     typeof value.codeVerifier === "string" &&
     value.codeChallengeMethod === "S256" &&
+    typeof value.callbackUrl === "string" &&
     live(value.expiresAt);
-  if (valid && routeOf(value.callbackUrl) !== route) return undefined;
-  removeItem("session", REDIRECT_KEY);
   return valid ? (value as RedirectAttempt) : undefined;
 }
 
@@ -114,7 +121,8 @@ export function pendingPopupAttempts(route: string): string[] {
   return livePopupAttempts().flatMap((found) => (found.route === route ? [found.attemptId] : []));
 }
 
-/** Whether any popup attempt is pending in this browser, for any route. */
-export function anyPendingPopupAttempt(): boolean {
-  return livePopupAttempts().length > 0;
+/** Whether any attempt is pending here, for any route: this tab's redirect, or a popup in this browser. */
+export function anyPendingAttempt(): boolean {
+  const marker = readJson("session", POPUP_KEY) as Partial<PopupMarker> | undefined;
+  return !!redirectRecord() || live(marker?.expiresAt) || livePopupAttempts().length > 0;
 }

@@ -1,6 +1,6 @@
 import { OpenRouterAuthError } from "../errors.js";
 import type { CodeChallengeMethod } from "../pkce.js";
-import { anyPendingPopupAttempt, pendingPopupAttempts, takePopupMarker, takeRedirectAttempt } from "./attempt-store.js";
+import { anyPendingAttempt, pendingPopupAttempts, takePopupMarker, takeRedirectAttempt } from "./attempt-store.js";
 import { browserWindow } from "./browser.js";
 import { relayToOpener } from "./popup-channel.js";
 
@@ -79,12 +79,13 @@ export function takeCallback(ownRoute: string | undefined): CallbackOutcome {
   }
   if (!attemptId) {
     const pending = pendingPopupAttempts(here);
-    // No attempt of this route, and no flow here calls it its own: someone else's parameters.
-    if (!pending.length && ownRoute !== here) return NONE;
+    // No attempt of this route: while another route's attempt waits, or when no flow here calls
+    // this route its own, these are someone else's parameters.
+    if (!pending.length && (ownRoute !== here || anyPendingAttempt())) return NONE;
     attemptId = pending.length === 1 ? pending[0] : undefined;
-    // Several attempts pending here, or no record at all (storage blocked): only a same-origin opener can say whose it is.
-    const openerMayTell = pending.length > 1 || !anyPendingPopupAttempt();
-    if (!attemptId && !(openerMayTell && hasSameOriginOpener(win))) {
+    // Several attempts pending here, or no record at all (storage blocked or lost): only a
+    // same-origin opener can say whose it is.
+    if (!attemptId && !hasSameOriginOpener(win)) {
       return remember(win, url, here, {
         kind: "error",
         error: repeated

@@ -14,8 +14,8 @@ import { listenForCallback, type CallbackMessage } from "./popup-channel.js";
 const POPUP_NAME = "openrouter-connect";
 const POPUP_FEATURES = "popup=yes,width=520,height=720";
 /** Polls until the popup has been seen at the provider (fine enough to time it), then every 250 ms. */
-const POPUP_FAST_POLL_MS = 5;
-const POPUP_POLL_MS = 250;
+export const POPUP_FAST_POLL_MS = 5;
+export const POPUP_POLL_MS = 250;
 /**
  * How long two polls must have found the popup at the provider (cross-origin) before `closed`
  * counts as the user closing it. A provider page that sends COOP shows that way only for a moment
@@ -23,15 +23,15 @@ const POPUP_POLL_MS = 250;
  * runs here, idle and loaded. Closing the consent page, even by a test the moment it loads, mostly
  * takes longer. (Firefox and WebKit never show it cross-origin: their COOP popups read closed at once.)
  */
-const POPUP_SETTLE_MS = 20;
+export const POPUP_SETTLE_MS = 20;
 /**
  * Now and then (a few runs in a hundred here) COOP cuts a popup off later than POPUP_SETTLE_MS. So a
  * popup that reads closed this soon after reaching the provider is reported `popup_closed`, but its
  * answer, if one still comes over the channel before the deadline, finishes the flow.
  */
-const POPUP_LATE_ANSWER_MS = 1000;
+export const POPUP_LATE_ANSWER_MS = 1000;
 /** How long after a visible popup closed we still wait for its message (it may have sent one as it closed). */
-const POPUP_CLOSED_GRACE_MS = 400;
+export const POPUP_CLOSED_GRACE_MS = 400;
 /**
  * How long this page must have had focus back, while its popup is hidden, before it says so. An
  * approving popup closes itself 150 ms after it sends the code, and its closing hands focus back to
