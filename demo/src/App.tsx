@@ -87,9 +87,14 @@ export function App() {
         <Section
           flow="persisted"
           title="Remembered"
-          intro={<>persist showBalance: the key is kept in localStorage, the button shows what is left and offers Disconnect.</>}
+          intro={
+            <>
+              persist=&quot;local&quot; showBalance: the key is kept in localStorage (every tab, across restarts), the button shows what is
+              left and offers Disconnect. <code>persist</code> alone keeps it in this tab only.
+            </>
+          }
         >
-          <ConnectButton persist showBalance limit={10} {...handlers("persisted")}>
+          <ConnectButton persist="local" showBalance limit={10} {...handlers("persisted")}>
             Connect and remember
           </ConnectButton>
           <KeyResult apiKey={persisted.key} testId="persisted-key" />
