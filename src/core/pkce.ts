@@ -24,7 +24,7 @@ export function hasWebCrypto(): boolean {
   return !!(crypto?.getRandomValues && crypto.subtle);
 }
 
-const webCryptoMissing = () =>
+export const webCryptoMissing = () =>
   new OpenRouterAuthError("unsupported", "PKCE needs WebCrypto (crypto.subtle), only available in a secure context (https or localhost).");
 
 function subtleCrypto(): SubtleCrypto {

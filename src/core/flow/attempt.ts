@@ -46,20 +46,21 @@ const OPENING: AttemptPhase = { name: "opening" };
 export class Attempt {
   readonly id = randomId();
   phase: AttemptPhase = OPENING;
-  error: OpenRouterAuthError | undefined;
-  connected: ConnectedResult | undefined;
+  // `declare`: set when they happen, so no field is emitted (bytes) for what reads undefined until then.
+  declare error: OpenRouterAuthError | undefined;
+  declare connected: ConnectedResult | undefined;
   /** The key's exchange answer when this browser exchanged the code. */
-  result: ExchangeAuthCodeResponse | undefined;
+  declare result: ExchangeAuthCodeResponse | undefined;
   /** The attempt's end (answer, Cancel, deadline); until `expireIn`, never. */
   deadline = Infinity;
   /** Set once the PKCE pair exists: every way to an exchange passes that point first. */
-  codeVerifier: string | undefined;
+  declare codeVerifier: string | undefined;
   /** The window it opened: the consent popup, or paste mode's tab. */
-  window: Window | undefined;
+  declare window: Window | undefined;
   /** After `popup_blocked`: how to go on without a popup. */
-  fallback: "redirect" | "paste" | undefined;
+  declare fallback: "redirect" | "paste" | undefined;
   /** Paste mode: the consent page, in case its tab did not open. */
-  pasteUrl: string | undefined;
+  declare pasteUrl: string | undefined;
   /** Resolves with the key (undefined on failure, or when your server kept it) once the attempt ends or is reported. */
   readonly settled: Promise<ExchangeAuthCodeResponse | undefined>;
   #settle!: (result: ExchangeAuthCodeResponse | undefined) => void;

@@ -1,7 +1,7 @@
 import { checkTimeoutMs, resolveRouteUrl } from "../client.js";
 import { invalidRequest, OpenRouterAuthError, toOpenRouterAuthError } from "../errors.js";
 import type { ConnectMessageId } from "../messages.js";
-import { hasWebCrypto, createPkcePair, type CodeChallengeMethod } from "../pkce.js";
+import { createPkcePair, hasWebCrypto, webCryptoMissing, type CodeChallengeMethod } from "../pkce.js";
 import { maskKey } from "../rules.js";
 import {
   exchangeAuthCodeRequestSchema,
@@ -192,9 +192,7 @@ function checkBrowserPkce(method: unknown): void {
       { path: ["codeChallengeMethod"], message: 'must be "S256" in the browser ("plain" would put the verifier in the consent URL)' },
     ]);
   }
-  if (!hasWebCrypto()) {
-    throw new OpenRouterAuthError("unsupported", "PKCE needs WebCrypto (crypto.subtle), only available in a secure context (https or localhost).");
-  }
+  if (!hasWebCrypto()) throw webCryptoMissing();
 }
 
 /**

@@ -132,6 +132,7 @@ function showsProvider(popup: Window): boolean {
  * before that may still be open behind COOP: it is `hidden` and the wait goes on.
  */
 function watch(attempt: Attempt, popup: Window, ctx: ModeContext): void {
+  const userIsBack = watchFocus(attempt, ctx);
   let atProviderSince: number | undefined;
   let seenAt: number | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -140,7 +141,10 @@ function watch(attempt: Attempt, popup: Window, ctx: ModeContext): void {
     const { phase } = attempt;
     if (phase.name !== "waiting" || (phase.popup !== "not-seen" && phase.popup !== "seen")) return;
     if (readsClosed(popup)) {
-      if (seenAt === undefined) return hide(attempt, ctx);
+      if (seenAt === undefined) {
+        attempt.wait("hidden");
+        return userIsBack();
+      }
       const soon = Date.now() - seenAt < POPUP_LATE_ANSWER_MS;
       timer = setTimeout(() => closedByUser(attempt, ctx, { listenForLateAnswer: soon }), POPUP_CLOSED_GRACE_MS);
       return;
@@ -155,6 +159,32 @@ function watch(attempt: Attempt, popup: Window, ctx: ModeContext): void {
   timer = setTimeout(poll, POPUP_FAST_POLL_MS);
 }
 
+/**
+ * The hint for a hidden popup. The popup took focus when it opened; when this page gets it back
+ * (and keeps it for POPUP_HIDDEN_HINT_DELAY_MS) while the popup is hidden, the user most likely
+ * closed it or moved on: the snapshot says so (`popup-hidden`), with Cancel and a way to try again.
+ * The wait itself goes on. Focus that came back before the watcher saw the popup close counts too
+ * (a popup closed at once): call the returned function when it turns hidden.
+ */
+function watchFocus(attempt: Attempt, ctx: ModeContext): () => void {
+  let back = false;
+  let hint: ReturnType<typeof setTimeout> | undefined;
+  const hidden = () => attempt.phase.name === "waiting" && attempt.phase.popup === "hidden";
+  const showSoon = () => {
+    clearTimeout(hint);
+    if (back && hidden()) hint = setTimeout(() => hidden() && attempt.wait("hidden-user-back"), POPUP_HIDDEN_HINT_DELAY_MS);
+  };
+  const { signal } = attempt;
+  const focus = (hasFocus: boolean) => () => {
+    back = hasFocus;
+    showSoon();
+  };
+  ctx.win.addEventListener("focus", focus(true), { signal });
+  ctx.win.addEventListener("blur", focus(false), { signal });
+  attempt.onEnd(() => clearTimeout(hint));
+  return showSoon;
+}
+
 /** The popup we saw at the provider reads closed, and no answer came within the grace period. */
 function closedByUser(attempt: Attempt, ctx: ModeContext, { listenForLateAnswer }: { listenForLateAnswer: boolean }): void {
   if (attempt.phase.name !== "waiting") return; // its answer came after all
@@ -165,25 +195,4 @@ function closedByUser(attempt: Attempt, ctx: ModeContext, { listenForLateAnswer 
   closePopup(attempt, ctx);
   clearPopupMarker(attempt.id);
   attempt.report(error);
-}
-
-/**
- * The popup read closed before we saw it at the provider. When this page gets focus back after that
- * (and keeps it for POPUP_HIDDEN_HINT_DELAY_MS), the user most likely closed it or moved on: the
- * snapshot says so (`popup-hidden`), with Cancel and a way to try again. The wait itself goes on.
- */
-function hide(attempt: Attempt, ctx: ModeContext): void {
-  attempt.wait("hidden");
-  let hint: ReturnType<typeof setTimeout> | undefined;
-  const stillHidden = () => attempt.phase.name === "waiting" && attempt.phase.popup === "hidden";
-  ctx.win.addEventListener(
-    "focus",
-    () => {
-      clearTimeout(hint);
-      hint = setTimeout(() => stillHidden() && attempt.wait("hidden-user-back"), POPUP_HIDDEN_HINT_DELAY_MS);
-    },
-    { signal: attempt.signal },
-  );
-  ctx.win.addEventListener("blur", () => clearTimeout(hint), { signal: attempt.signal });
-  attempt.onEnd(() => clearTimeout(hint));
 }

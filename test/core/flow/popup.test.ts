@@ -234,6 +234,16 @@ describe("popup: COOP and the user closing it", () => {
     expect(seen.snapshots.map((s) => s.message)).not.toContain("popup-hidden");
   });
 
+  it("focus that came back before the watcher saw the popup close (closed at once) counts: the hint shows", async () => {
+    const { flow, snapshot } = makeFlow();
+    const { popup } = await openConsent(flow);
+    win.blur(); // the popup took focus
+    popup.closed = true; // the user closes it at once...
+    win.focus(); // ...and is back here before the next poll
+    vi.advanceTimersByTime(POPUP_POLL_MS + POPUP_HIDDEN_HINT_DELAY_MS);
+    expect(snapshot().message).toBe("popup-hidden");
+  });
+
   it("focus that leaves again before the delay shows no hint", async () => {
     const { flow, snapshot } = makeFlow();
     const { popup } = await openConsent(flow);
