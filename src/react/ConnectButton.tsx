@@ -124,6 +124,9 @@ export const ConnectButton = forwardRef<HTMLButtonElement, ConnectButtonProps>(f
   const busy = status === "opening" || status === "awaiting-approval" || status === "exchanging";
   const balanceKey = showBalance && status === "connected" ? (persisted ?? flow.result?.key) : undefined;
   const remaining = useOpenRouterKeyInfo(balanceKey).data?.limitRemaining;
+  // toLocaleString formats through Intl.NumberFormat, e.g. "$7.25".
+  const balance = balanceKey && typeof remaining === "number" ? remaining.toLocaleString(undefined, { style: "currency", currency: "USD" }) : undefined;
+  const connectedLabel = balance ? connectMessages.connectedWithBalance(balance) : connectMessages.connectedLabel;
   const showForgotten = forgotten && status === "idle";
   const text = showForgotten ? connectMessages.forgotten : connectMessageText(flow.message, flow.error);
 
@@ -170,14 +173,7 @@ export const ConnectButton = forwardRef<HTMLButtonElement, ConnectButtonProps>(f
               {icon ?? <OpenRouterIcon />}
             </span>
           )}
-          <span className="orc-label">
-            {status !== "connected"
-              ? (children ?? connectMessages.connect)
-              : balanceKey && typeof remaining === "number"
-                ? // toLocaleString formats through Intl.NumberFormat, e.g. "$7.25".
-                  connectMessages.connectedWithBalance(remaining.toLocaleString(undefined, { style: "currency", currency: "USD" }))
-                : connectMessages.connectedLabel}
-          </span>
+          <span className="orc-label">{status === "connected" ? connectedLabel : (children ?? connectMessages.connect)}</span>
           {busy ? <span className="orc-spinner" aria-hidden="true" /> : null}
         </button>
         {flow.message === "popup-hidden" ? (
