@@ -90,6 +90,15 @@ export class Attempt {
     else this.#cleanups.push(cleanup);
   }
 
+  /**
+   * Listens to `type` on `target` until the attempt ends. Removed by hand rather than with an
+   * AbortSignal option, which Safari before 15 ignores and a window of another realm refuses.
+   */
+  listen(target: EventTarget, type: string, listener: (event: Event) => void): void {
+    target.addEventListener(type, listener);
+    this.onEnd(() => target.removeEventListener(type, listener));
+  }
+
   /** Starts the deadline: at `ms` from now the attempt ends with `timeout`. */
   expireIn(ms: number): void {
     this.deadline = Date.now() + ms;

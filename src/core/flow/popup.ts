@@ -174,13 +174,12 @@ function watchFocus(attempt: Attempt, ctx: ModeContext): () => void {
     clearTimeout(hint);
     if (back && hidden()) hint = setTimeout(() => hidden() && attempt.wait("hidden-user-back"), POPUP_HIDDEN_HINT_DELAY_MS);
   };
-  const { signal } = attempt;
   const focus = (hasFocus: boolean) => () => {
     back = hasFocus;
     showSoon();
   };
-  ctx.win.addEventListener("focus", focus(true), { signal });
-  ctx.win.addEventListener("blur", focus(false), { signal });
+  attempt.listen(ctx.win, "focus", focus(true));
+  attempt.listen(ctx.win, "blur", focus(false));
   attempt.onEnd(() => clearTimeout(hint));
   return showSoon;
 }

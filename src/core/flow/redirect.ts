@@ -36,11 +36,7 @@ export const redirectMode: FlowMode = {
  * starts a fresh one.
  */
 function failWhenBackFromCache(attempt: Attempt, win: Window): void {
-  win.addEventListener(
-    "pageshow",
-    (event) => {
-      if (event.persisted) attempt.fail(new OpenRouterAuthError("cancelled", "You came back before approving on OpenRouter."));
-    },
-    { signal: attempt.signal },
-  );
+  attempt.listen(win, "pageshow", (event) => {
+    if ((event as PageTransitionEvent).persisted) attempt.fail(new OpenRouterAuthError("cancelled", "You came back before approving on OpenRouter."));
+  });
 }
