@@ -30,7 +30,8 @@ export const connectMessages = {
   "awaiting-paste": "Approve on OpenRouter, then paste the code it shows.",
   exchanging: "Creating your key…",
   connected: "Connected to OpenRouter.",
-  relayed: "Approved. You can close this window.",
+  /** A popup's callback page that handed its answer back (a code, or a refusal) to the window that asked. */
+  relayed: "Done. You can close this window.",
   /** For an error without a message of its own. */
   error: "Something went wrong.",
 

@@ -94,9 +94,9 @@ export class Attempt {
    * Listens to `type` on `target` until the attempt ends. Removed by hand rather than with an
    * AbortSignal option, which Safari before 15 ignores and a window of another realm refuses.
    */
-  listen(target: EventTarget, type: string, listener: (event: Event) => void): void {
-    target.addEventListener(type, listener);
-    this.onEnd(() => target.removeEventListener(type, listener));
+  listen<K extends keyof WindowEventMap>(win: Window, type: K, listener: (event: WindowEventMap[K]) => void): void {
+    win.addEventListener(type, listener);
+    this.onEnd(() => win.removeEventListener(type, listener));
   }
 
   /** Starts the deadline: at `ms` from now the attempt ends with `timeout`. */

@@ -174,12 +174,14 @@ function watchFocus(attempt: Attempt, ctx: ModeContext): () => void {
     clearTimeout(hint);
     if (back && hidden()) hint = setTimeout(() => hidden() && attempt.wait("hidden-user-back"), POPUP_HIDDEN_HINT_DELAY_MS);
   };
-  const focus = (hasFocus: boolean) => () => {
-    back = hasFocus;
+  attempt.listen(ctx.win, "focus", () => {
+    back = true;
     showSoon();
-  };
-  attempt.listen(ctx.win, "focus", focus(true));
-  attempt.listen(ctx.win, "blur", focus(false));
+  });
+  attempt.listen(ctx.win, "blur", () => {
+    back = false;
+    clearTimeout(hint);
+  });
   attempt.onEnd(() => clearTimeout(hint));
   return showSoon;
 }

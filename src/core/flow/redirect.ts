@@ -37,6 +37,6 @@ export const redirectMode: FlowMode = {
  */
 function failWhenBackFromCache(attempt: Attempt, win: Window): void {
   attempt.listen(win, "pageshow", (event) => {
-    if ((event as PageTransitionEvent).persisted) attempt.fail(new OpenRouterAuthError("cancelled", "You came back before approving on OpenRouter."));
+    if (event.persisted) attempt.fail(new OpenRouterAuthError("cancelled", "You came back before approving on OpenRouter."));
   });
 }
