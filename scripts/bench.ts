@@ -47,7 +47,9 @@ const { createRoot } = await import("react-dom/client");
 const { QueryClient, QueryClientProvider } = await import("@tanstack/react-query");
 const lib = await import("../src/index.js");
 const { startOpenRouterEmulator } = await import("../src/emulator/index.js");
-const { ConnectButton, OpenRouterAuthProvider, createPkcePair, ConnectFlow, createOpenRouterAuthClient, resetCallbackState } = lib;
+const { ConnectButton, OpenRouterAuthProvider, createPkcePair, ConnectFlow, createOpenRouterAuthClient } = lib;
+// Not in the package's API: what a page load forgets, for the next run in this same page.
+const { resetCallbackState } = await import("../src/core/flow/callback.js");
 type ConnectStatus = import("../src/index.js").ConnectStatus;
 
 const h = React.createElement;

@@ -21,7 +21,11 @@ const kB = 1000;
 const HOST = ["react", "react/*", "react-dom", "react-dom/*", "@tanstack/react-query"];
 const ZOD = ["zod", "zod/*"];
 
-// Budgets: today's figure + ~4%, so a change that adds bytes has to raise its budget in review.
+// Budgets: today's figure + ~2-4%, so a change that adds bytes has to raise its budget in review.
+// Raised once by issues 12, 13 and 15 (the flow as a state machine, one module per mode; the
+// exchange route and onConnected; the COOP hint; the messages table; https-only URLs, JSON by
+// Content-Type, quota_exceeded, the error code list; Disconnect's keys link): ConnectButton's own
+// code 11.5 -> 14.1 kB min+gz; the README's budget section lists where the bytes went.
 // Issue 6 first proposed 12 kB (with zod/mini) and 6 kB (own code) for the button. We measured
 // those and did not adopt them: the PKCE core any validated flow needs is 4.2 kB own / 8.8 kB with
 // zod, and the four headless flows 8.6 / 13.0 kB, before any UI (README, "Budgets"). The proposal
@@ -37,18 +41,18 @@ const HEADLESS = 'import { useOpenRouterConnect } from "openrouter-connect"; con
 // A custom flow or a server that only builds consent URLs: schemas it never reaches are dropped.
 const CONSENT_URL = 'import { createPkcePair, buildAuthorizationUrl } from "openrouter-connect/core"; console.log(createPkcePair, buildAuthorizationUrl);';
 export const CHECKS = [
-  { name: "ConnectButton (with zod/mini)", code: BUTTON, budget: 16.5 * kB, proposed: 12 * kB },
-  { name: "ConnectButton (own code)", code: BUTTON, budget: 11.8 * kB, proposed: 6 * kB, withoutZod: true },
-  { name: 'whole package "." (with zod/mini)', code: ALL, budget: 17.6 * kB },
-  { name: 'whole package "." (own code)', code: ALL, budget: 12.9 * kB, withoutZod: true },
-  { name: '"./core" (with zod/mini)', code: CORE, budget: 13.5 * kB },
-  { name: '"./core" (own code)', code: CORE, budget: 8.8 * kB, withoutZod: true },
-  { name: "PKCE + URL + client (with zod/mini)", code: PKCE_MINIMUM, budget: 9.1 * kB },
-  { name: "PKCE + URL + client (own code)", code: PKCE_MINIMUM, budget: 4.3 * kB, withoutZod: true },
+  { name: "ConnectButton (with zod/mini)", code: BUTTON, budget: 18.9 * kB, proposed: 12 * kB },
+  { name: "ConnectButton (own code)", code: BUTTON, budget: 14.3 * kB, proposed: 6 * kB, withoutZod: true },
+  { name: 'whole package "." (with zod/mini)', code: ALL, budget: 20.1 * kB },
+  { name: 'whole package "." (own code)', code: ALL, budget: 15.5 * kB, withoutZod: true },
+  { name: '"./core" (with zod/mini)', code: CORE, budget: 15.9 * kB },
+  { name: '"./core" (own code)', code: CORE, budget: 11.3 * kB, withoutZod: true },
+  { name: "PKCE + URL + client (with zod/mini)", code: PKCE_MINIMUM, budget: 9.5 * kB },
+  { name: "PKCE + URL + client (own code)", code: PKCE_MINIMUM, budget: 4.8 * kB, withoutZod: true },
   { name: "PKCE + consent URL (with zod/mini)", code: CONSENT_URL, budget: 6.8 * kB },
-  { name: "PKCE + consent URL (own code)", code: CONSENT_URL, budget: 2.0 * kB, withoutZod: true },
-  { name: "useOpenRouterConnect (with zod/mini)", code: HEADLESS, budget: 13.5 * kB },
-  { name: "useOpenRouterConnect (own code)", code: HEADLESS, budget: 8.8 * kB, withoutZod: true },
+  { name: "PKCE + consent URL (own code)", code: CONSENT_URL, budget: 2.2 * kB, withoutZod: true },
+  { name: "useOpenRouterConnect (with zod/mini)", code: HEADLESS, budget: 16.0 * kB },
+  { name: "useOpenRouterConnect (own code)", code: HEADLESS, budget: 11.4 * kB, withoutZod: true },
 ];
 
 /** Resolves "openrouter-connect" and its subpaths through package.json "exports", like a user's bundler. */

@@ -1,6 +1,6 @@
 import type { Decorator, Meta, StoryObj } from "@storybook/react-vite";
-import { expect, fn, userEvent, waitFor, within } from "storybook/test";
-import { ConnectButton } from "../src/index.js";
+import { expect, fn, spyOn, userEvent, waitFor, within } from "storybook/test";
+import { ConnectButton, connectMessages } from "../src/index.js";
 import { connectButton, emulatorOf, expectAnnounced, waitForStatus } from "./support/openrouter.js";
 
 // Every story runs against its own OpenRouter emulator (msw handlers from
@@ -121,8 +121,10 @@ export const Connected: Story = {
 };
 
 /**
- * With `persist` the key is kept (here in `localStorage`) and a Disconnect action appears;
- * `showBalance` asks `GET /api/v1/key` for the credit left. Without `persist`, nothing is stored.
+ * With `persist` the key is kept (`true`: this tab's `sessionStorage`; `"local"`: `localStorage`,
+ * every tab and across restarts) and a Disconnect action appears; `showBalance` asks
+ * `GET /api/v1/key` for the credit left. Disconnect forgets the key on this device and links to
+ * OpenRouter's keys page, where it is revoked. Without `persist`, nothing is stored.
  */
 export const PersistedWithBalance: Story = {
   args: { mint: { limit: 100 }, persist: true, showBalance: true },
@@ -130,9 +132,46 @@ export const PersistedWithBalance: Story = {
     const button = connectButton(canvasElement);
     await userEvent.click(button);
     await waitFor(() => expect(button).toHaveAccessibleName("Connected · $100.00 left"));
+    await expect(window.sessionStorage.getItem("openrouter-connect:key")).toMatch(/^sk-or-v1-/);
     await userEvent.click(within(canvasElement).getByRole("button", { name: "Disconnect" }));
     await waitForStatus(button, "idle");
     await expect(button).toHaveFocus();
+    await expectAnnounced(button, connectMessages.forgotten);
+    await expect(within(canvasElement).getByRole("link", { name: connectMessages.revoke })).toHaveAttribute("target", "_blank");
+  },
+};
+
+/**
+ * The consent window can no longer be seen (OpenRouter's Cross-Origin-Opener-Policy hides it, or
+ * the user closed it at once) and this page has focus again: the button says so, with Try again
+ * (a new window) and Cancel. The wait goes on: a code that still arrives finishes the flow. The
+ * popup here is a stand-in whose `closed` reads true at once, as a COOP popup's does in Firefox
+ * and Safari.
+ */
+export const PopupOutOfSight: Story = {
+  beforeEach: () => {
+    let gone = false; // reads closed from the moment it leaves for the consent page
+    const hidden = {
+      get closed() {
+        return gone;
+      },
+      close() {},
+      focus() {},
+      document: { title: "", body: { textContent: "" } },
+      location: { replace: () => void (gone = true), href: "about:blank" },
+    };
+    const spy = spyOn(window, "open").mockReturnValue(hidden as unknown as Window);
+    return () => spy.mockRestore();
+  },
+  play: async ({ canvasElement, args }) => {
+    const button = connectButton(canvasElement);
+    await userEvent.click(button);
+    await waitForStatus(button, "awaiting-approval");
+    window.dispatchEvent(new FocusEvent("focus")); // the user is back on this page
+    await expectAnnounced(button, connectMessages["popup-hidden"]);
+    await expect(within(canvasElement).getByRole("button", { name: connectMessages.tryAgain })).toBeVisible();
+    await expect(within(canvasElement).getByRole("button", { name: connectMessages.cancel })).toBeVisible();
+    await expect(args.onError).not.toHaveBeenCalled();
   },
 };
 

@@ -13,7 +13,7 @@ import { KeyResult } from "./KeyResult.js";
 import { MintForm } from "./MintForm.js";
 import { StatusLog, type LogEntry } from "./StatusLog.js";
 
-type Flow = "popup" | "redirect" | "minted" | "paste" | "persisted";
+type Flow = "popup" | "redirect" | "minted" | "paste" | "persisted" | "server";
 
 function Section({ flow, title, children, intro, wide }: { flow: Flow; title: string; intro: ReactNode; children: ReactNode; wide?: boolean }) {
   return (
@@ -29,6 +29,7 @@ export function App() {
   const [entries, setEntries] = useState<LogEntry[]>([]);
   const nextId = useRef(0);
   const [keys, setKeys] = useState<Partial<Record<Flow, ExchangeAuthCodeResponse>>>({});
+  const [serverKeyHint, setServerKeyHint] = useState<string>();
   const persisted = useOpenRouterKey({ storage: "local" });
   // This page is also the callback: in a popup it hands the code to the opener and closes.
   const { relayed } = useAuthCallback();
@@ -87,13 +88,43 @@ export function App() {
         <Section
           flow="persisted"
           title="Remembered"
-          intro={<>persist showBalance: the key is kept in localStorage, the button shows what is left and offers Disconnect.</>}
+          intro={
+            <>
+              persist=&quot;local&quot; showBalance: the key is kept in localStorage (every tab, across restarts), the button shows what is
+              left and offers Disconnect. <code>persist</code> alone keeps it in this tab only.
+            </>
+          }
         >
-          <ConnectButton persist showBalance limit={10} {...handlers("persisted")}>
+          <ConnectButton persist="local" showBalance limit={10} {...handlers("persisted")}>
             Connect and remember
           </ConnectButton>
           <KeyResult apiKey={persisted.key} testId="persisted-key" />
         </Section>
+
+        {config.exchangeUrl ? (
+          <Section
+            flow="server"
+            title="Key kept on the server"
+            intro={
+              <>
+                exchangeUrl: this app&apos;s server exchanges the code and keeps the key; the page only learns who connected and the
+                key&apos;s hint, through onConnected.
+              </>
+            }
+          >
+            <ConnectButton
+              exchangeUrl={config.exchangeUrl}
+              {...handlers("server")}
+              onKey={undefined}
+              onConnected={({ keyHint }) => setServerKeyHint(keyHint)}
+            >
+              Connect, key on the server
+            </ConnectButton>
+            <p className={serverKeyHint ? "key" : "key key-empty"} data-testid="server-key">
+              {serverKeyHint ? <code>{serverKeyHint}</code> : "No key yet."}
+            </p>
+          </Section>
+        ) : null}
 
         <Section
           flow="minted"

@@ -6,6 +6,11 @@ export interface DemoConfig {
   baseUrl: string;
   /** This app's own server route that mints codes with the app's key; null when the server has none. */
   mintUrl: string | null;
+  /**
+   * This app's own server route that exchanges codes and keeps the keys (`createExchangeHandler`);
+   * when set, the demo shows the "key kept on the server" flow. Absent or null: not shown.
+   */
+  exchangeUrl?: string | null;
   /** True when talking to the local emulator instead of openrouter.ai. */
   emulator: boolean;
 }

@@ -1,9 +1,23 @@
 import * as z from "zod/mini";
-import { HTTP_URL_MESSAGE, httpUrl } from "./http-url.js";
+import { checkServiceUrl } from "./http-url.js";
 import type { CodeChallengeMethod } from "./pkce.js";
 import { callbackUrlSchema, codeChallengeMethodSchema, keyLabelSchema, limitSchema, parseRequest, unreservedSchema } from "./schemas.js";
 
 export const DEFAULT_AUTH_URL = "https://openrouter.ai/auth";
+/** Where a user sees and revokes their keys on OpenRouter. */
+export const DEFAULT_KEYS_URL = "https://openrouter.ai/settings/keys";
+
+/**
+ * The keys page that goes with a consent page: `authUrl` with its last path segment `auth` made
+ * `settings/keys` (`https://openrouter.ai/auth` → `https://openrouter.ai/settings/keys`, the
+ * emulator's likewise). Any other `authUrl`, or one that is not a safe http(s) URL, gives OpenRouter's.
+ */
+export function keysUrlFor(authUrl: string = DEFAULT_AUTH_URL): string {
+  if (checkServiceUrl(authUrl)) return DEFAULT_KEYS_URL;
+  const url = new URL(authUrl);
+  if (!/(^|\/)auth$/.test(url.pathname)) return DEFAULT_KEYS_URL;
+  return url.origin + url.pathname.replace(/auth$/, "settings/keys");
+}
 
 export interface AuthorizationUrlOptions {
   /** Where OpenRouter sends the browser back with `?code=`. */
@@ -29,7 +43,7 @@ export interface HeadlessAuthorizationUrlOptions {
 // Key order is URL parameter order: zod returns fields in schema order.
 const pkce = { codeChallenge: unreservedSchema, codeChallengeMethod: codeChallengeMethodSchema };
 const limit = /* @__PURE__ */ z.optional(limitSchema);
-const authUrl = /* @__PURE__ */ z.optional(/* @__PURE__ */ z.custom<string>((v) => !!httpUrl(v), HTTP_URL_MESSAGE));
+const authUrl = /* @__PURE__ */ z.optional(/* @__PURE__ */ z.custom<string>((v) => !checkServiceUrl(v), { error: (issue) => checkServiceUrl(issue.input) }));
 const authorizationUrlSchema = /* @__PURE__ */ z.strictObject({ callbackUrl: callbackUrlSchema, ...pkce, limit, authUrl });
 const headlessAuthorizationUrlSchema = /* @__PURE__ */ z.strictObject({ ...pkce, keyLabel: /* @__PURE__ */ z.optional(keyLabelSchema), limit, authUrl });
 

@@ -1,5 +1,5 @@
 import { invalidRequest, OpenRouterAuthError, type OpenRouterAuthErrorCode } from "./errors.js";
-import { HTTP_URL_MESSAGE, httpUrl } from "./http-url.js";
+import { checkServiceUrl } from "./http-url.js";
 import { keyInfoWireResponseSchema, toKeyInfo, type OpenRouterKeyInfo } from "./key-info.js";
 import {
   createAuthKeysCodeRequestSchema,
@@ -8,11 +8,13 @@ import {
   exchangeAuthCodeWireResponseSchema,
   parseRequest,
   parseResponse,
+  serverExchangeResponseSchema,
   toCreateAuthKeysCodeWireBody,
   type CreateAuthKeysCodeRequest,
   type CreateAuthKeysCodeResponse,
   type ExchangeAuthCodeRequest,
   type ExchangeAuthCodeResponse,
+  type ServerExchangeResponse,
 } from "./schemas.js";
 
 export const DEFAULT_BASE_URL = "https://openrouter.ai/api/v1";
@@ -28,6 +30,13 @@ export interface OpenRouterAuthClientOptions {
    * A path (`/api/openrouter/mint`) is resolved against the current page.
    */
   mintUrl?: string;
+  /**
+   * Your server's exchange route (`createExchangeHandler` of `openrouter-connect/server`). With it,
+   * the connect flows send the code there (`exchangeAuthCodeOnServer`) and your server keeps the
+   * key: the browser never sees it. A path (`/api/openrouter/exchange`) is resolved against the
+   * current page and must stay on this site.
+   */
+  exchangeUrl?: string;
   /** Sent as `Authorization: Bearer` to `createAuthCode` only. Never put your app's secret key in a browser. */
   apiKey?: string;
   fetch?: typeof fetch;
@@ -47,22 +56,96 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
+export interface ServerExchangeOptions extends RequestOptions {
+  /** This call's exchange route, instead of the client's `exchangeUrl` (same rules). */
+  exchangeUrl?: string;
+}
+
 export interface OpenRouterAuthClient {
   readonly baseUrl: string;
   readonly mintUrl: string;
+  /** Your server's exchange route, as given (a path stays a path); undefined without one. */
+  readonly exchangeUrl?: string;
   /** `POST /auth/keys/code`: creates an authorization code (needs `apiKey` or a `mintUrl` that adds it). */
   createAuthCode(request: CreateAuthKeysCodeRequest, options?: RequestOptions): Promise<CreateAuthKeysCodeResponse>;
   /** `POST /auth/keys`: exchanges a code (once) for the user's new key. */
   exchangeAuthCode(request: ExchangeAuthCodeRequest, options?: RequestOptions): Promise<ExchangeAuthCodeResponse>;
+  /**
+   * Sends the code and verifier (camelCase, exactly `ExchangeAuthCodeRequest`) to your server's
+   * exchange route, which exchanges them once with OpenRouter and keeps the key. Answers
+   * `{ userId, keyHint }`: the key only masked. Optional in the type so clients written by hand
+   * still fit; `createOpenRouterAuthClient` always has it.
+   */
+  exchangeAuthCodeOnServer?(request: ExchangeAuthCodeRequest, options?: ServerExchangeOptions): Promise<ServerExchangeResponse>;
   /** `GET /key`: limit, usage and expiry of `key`. */
   getKeyInfo(key: string, options?: RequestOptions): Promise<OpenRouterKeyInfo>;
 }
 
-function absoluteHttpUrl(value: string, name: string): string {
-  const url = httpUrl(value);
-  if (url) return url.href.replace(/\/+$/, "");
+/** `value`, an https URL (http on a loopback host only), without trailing slashes; or throws `invalid_request`. */
+function serviceUrl(value: string, name: string): string {
+  const problem = checkServiceUrl(value);
   // Unlike invalidRequest's "Invalid request: …", this message leads with the option's name (asserted word for word).
-  throw new OpenRouterAuthError("invalid_request", `${name} ${HTTP_URL_MESSAGE}.`, { issues: [{ path: [name], message: HTTP_URL_MESSAGE }] });
+  if (problem) throw new OpenRouterAuthError("invalid_request", `${name} ${problem}.`, { issues: [{ path: [name], message: problem }] });
+  return new URL(value).href.replace(/\/+$/, "");
+}
+
+/** A route of the app: a path on this site (resolved when a request is sent) or a service URL; or throws `invalid_request`. */
+function routeUrl(value: string, name: string): string {
+  return /^\/(?![/\\])/.test(value) ? value : serviceUrl(value, name);
+}
+
+/**
+ * `url` as a request can use it: a path resolved against the current page, which it must not leave
+ * (the URL parser drops tabs and newlines, so "/\t/evil.example" is a host). Throws `invalid_request`.
+ */
+function onThisSite(url: string, name: string): string {
+  if (url[0] !== "/") return url;
+  let resolved: URL | undefined;
+  try {
+    resolved = new URL(url, location.href);
+  } catch {
+    // No page to resolve against (a server, a worker) or one it cannot resolve against.
+  }
+  if (!resolved) throw invalidRequest([{ path: [name], message: "must be absolute outside browsers" }]);
+  if (resolved.origin !== location.origin) throw invalidRequest([{ path: [name], message: "must be a path on this site" }]);
+  return resolved.href;
+}
+
+/**
+ * A route of the app as a request would use it (`mintUrl`, `exchangeUrl`): an https URL (http on a
+ * loopback host only), or a path that stays on this site. Throws `invalid_request`, so a flow can
+ * check it before any window opens.
+ */
+export function resolveRouteUrl(value: unknown, name: string): string {
+  if (typeof value !== "string" || !value) throw invalidRequest([{ path: [name], message: "must be a non-empty string" }]);
+  return onThisSite(routeUrl(value, name), name);
+}
+
+/**
+ * A deadline in ms, as the client and the flows take it: a number from 1 to 2^32-1 (what was
+ * always accepted), fractions rounded up. Anything else is `invalid_request`, before any request.
+ */
+export function checkTimeoutMs(value: unknown): number {
+  if (typeof value !== "number" || !(value > 0 && value <= 0xffffffff)) {
+    throw invalidRequest([{ path: ["timeoutMs"], message: "must be a number of milliseconds between 1 and 4294967295" }]);
+  }
+  return Math.ceil(value);
+}
+
+/** setTimeout fires at once for delays above 2^31-1 ms: a longer deadline waits that long (~24.8 days) instead. */
+export const timerDelay = (ms: number): number => Math.min(ms, 0x7fffffff);
+
+/** `Retry-After` in seconds: delta-seconds or an HTTP date (RFC 9110 10.2.3); undefined when absent or unreadable. */
+function retryAfterSeconds(value: string | null): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+$/.test(value)) return Number(value);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - Date.now()) / 1000));
+}
+
+/** `application/json`, or a `+json` type (`application/problem+json`), by the Content-Type header. */
+function isJson(contentType: string | null): boolean {
+  return /^application\/([\w.-]+\+)?json\s*(;|$)/i.test(contentType ?? "");
 }
 
 const MAX_MESSAGE_LENGTH = 300;
@@ -76,7 +159,7 @@ const CODE_FOR_STATUS: Record<number, OpenRouterAuthErrorCode> = {
 };
 
 function codeForStatus(status: number, message: string, exchange: boolean): OpenRouterAuthErrorCode {
-  // Only the exchange's answers say which part of the PKCE proof was wrong.
+  // Only the exchange's answers (OpenRouter's, or your exchange route relaying them) say which part of the PKCE proof was wrong.
   if (exchange) {
     if (status === 400 && /code_challenge_method/i.test(message)) return "invalid_code_challenge_method";
     if (status === 403 && /expired/i.test(message)) return "code_expired";
@@ -91,22 +174,12 @@ function codeForStatus(status: number, message: string, exchange: boolean): Open
  * never retries on its own: a code is single-use.
  */
 export function createOpenRouterAuthClient(options: OpenRouterAuthClientOptions = {}): OpenRouterAuthClient {
-  const baseUrl = absoluteHttpUrl(options.baseUrl ?? DEFAULT_BASE_URL, "baseUrl");
+  const baseUrl = serviceUrl(options.baseUrl ?? DEFAULT_BASE_URL, "baseUrl");
   // A path ("/api/openrouter/mint") is resolved against the page when a request is sent,
   // so the client can be created during server rendering.
-  const requestedMintUrl = options.mintUrl;
-  const mintUrl = !requestedMintUrl
-    ? `${baseUrl}/auth/keys/code`
-    : /^\/(?![/\\])/.test(requestedMintUrl)
-      ? requestedMintUrl
-      : absoluteHttpUrl(requestedMintUrl, "mintUrl");
-  // Only the setTimeout range matters now, but values up to 2^32-1 were always accepted:
-  // keep refusing the same ones as invalid_request, and round fractions up.
-  const requestedTimeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  if (typeof requestedTimeout !== "number" || !(requestedTimeout > 0 && requestedTimeout <= 0xffffffff)) {
-    throw invalidRequest([{ path: ["timeoutMs"], message: "must be a number of milliseconds between 1 and 4294967295" }]);
-  }
-  const timeoutMs = Math.ceil(requestedTimeout);
+  const mintUrl = options.mintUrl ? routeUrl(options.mintUrl, "mintUrl") : `${baseUrl}/auth/keys/code`;
+  const exchangeUrl = options.exchangeUrl ? routeUrl(options.exchangeUrl, "exchangeUrl") : undefined;
+  const timeoutMs = checkTimeoutMs(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
 
   // Credentials come from `apiKey` only: a stray Authorization in `headers` must never reach the exchange.
   const attribution: Record<string, string> = {};
@@ -124,7 +197,7 @@ export function createOpenRouterAuthClient(options: OpenRouterAuthClientOptions 
    * are cut out of any text the server echoes back.
    */
   async function send<T>(
-    what: "createAuthCode" | "exchangeAuthCode" | "getKeyInfo",
+    what: "createAuthCode" | "exchangeAuthCode" | "exchangeAuthCodeOnServer" | "getKeyInfo",
     url: string,
     schema: Parameters<typeof parseResponse<T>>[0],
     { body, bearer, secrets = [], signal }: { body?: object; bearer?: string; secrets?: ReadonlyArray<string | undefined>; signal?: AbortSignal },
@@ -157,7 +230,7 @@ export function createOpenRouterAuthClient(options: OpenRouterAuthClientOptions 
     try {
       // Inside the try, so `finally` undoes them whatever throws.
       // setTimeout fires at once for delays above 2^31-1 ms, so cap (at ~24.8 days) rather than fail.
-      deadline = setTimeout(stop, Math.min(timeoutMs, 0x7fffffff));
+      deadline = setTimeout(stop, timerDelay(timeoutMs));
       signal?.addEventListener("abort", stop);
       // Already aborted: fail below without calling fetch (one that ignores the signal would still send).
       if (signal?.aborted) throw signal.reason;
@@ -182,9 +255,11 @@ export function createOpenRouterAuthClient(options: OpenRouterAuthClientOptions 
       clearTimeout(deadline);
       signal?.removeEventListener("abort", stop);
     }
+    // Only a JSON answer (by its Content-Type) is read: a proxy's HTML page or a text error is not ours to show.
+    const json = isJson(response.headers.get("content-type"));
     let parsed: unknown;
     try {
-      parsed = text ? JSON.parse(text) : undefined;
+      parsed = json && text ? JSON.parse(text) : undefined;
     } catch {
       // not JSON: reported below, or the status says enough
     }
@@ -199,7 +274,15 @@ export function createOpenRouterAuthClient(options: OpenRouterAuthClientOptions 
       // Removes every secret we sent, in case the server echoes them.
       for (const secret of [bearer, ...secrets]) if (secret && secret.length >= 8) message = message.replaceAll(secret, "[redacted]");
       message = message.slice(0, MAX_MESSAGE_LENGTH);
-      throw new OpenRouterAuthError(codeForStatus(status, message, what === "exchangeAuthCode"), `OpenRouter answered ${status}: ${message}`, { status });
+      // Your own mint or exchange route refusing over a quota (openrouter-connect/server); OpenRouter's codes are numbers.
+      const code =
+        status === 429 && (error as { code?: unknown } | undefined)?.code === "quota_exceeded"
+          ? "quota_exceeded"
+          : codeForStatus(status, message, what === "exchangeAuthCode" || what === "exchangeAuthCodeOnServer");
+      throw new OpenRouterAuthError(code, `OpenRouter answered ${status}: ${message}`, {
+        status,
+        retryAfterSeconds: retryAfterSeconds(response.headers.get("retry-after")),
+      });
     }
     if (parsed === undefined) throw new OpenRouterAuthError("invalid_response", `OpenRouter's answer (HTTP ${status}) was not JSON.`, { status });
     return parseResponse(schema, parsed, what);
@@ -208,21 +291,10 @@ export function createOpenRouterAuthClient(options: OpenRouterAuthClientOptions 
   return {
     baseUrl,
     mintUrl,
+    exchangeUrl,
     async createAuthCode(request, requestOptions) {
       const wire = toCreateAuthKeysCodeWireBody(parseRequest(createAuthKeysCodeRequestSchema, request));
-      let url = mintUrl;
-      if (url[0] === "/") {
-        let resolved: URL | undefined;
-        try {
-          resolved = new URL(url, location.href);
-        } catch {
-          // No page to resolve against (a server, a worker) or one it cannot resolve against.
-        }
-        if (!resolved) throw invalidRequest([{ path: ["mintUrl"], message: "must be absolute outside browsers" }]);
-        // A path stays on this site: the URL parser drops tabs and newlines, so "/\t/evil.example" is a host.
-        if (resolved.origin !== location.origin) throw invalidRequest([{ path: ["mintUrl"], message: "must be a path on this site" }]);
-        url = resolved.href;
-      }
+      const url = onThisSite(mintUrl, "mintUrl");
       const { data } = await send("createAuthCode", url, createAuthKeysCodeWireResponseSchema, {
         body: wire,
         bearer: options.apiKey,
@@ -240,6 +312,18 @@ export function createOpenRouterAuthClient(options: OpenRouterAuthClientOptions 
         signal: requestOptions?.signal,
       });
       return { key: parsed.key, userId: parsed.user_id ?? null };
+    },
+    async exchangeAuthCodeOnServer(request, requestOptions) {
+      const valid = parseRequest(exchangeAuthCodeRequestSchema, request);
+      const given = requestOptions?.exchangeUrl;
+      const route = given ? routeUrl(given, "exchangeUrl") : exchangeUrl;
+      if (!route) throw invalidRequest([{ path: ["exchangeUrl"], message: "is required to exchange on your server" }]);
+      const parsed = await send("exchangeAuthCodeOnServer", onThisSite(route, "exchangeUrl"), serverExchangeResponseSchema, {
+        body: valid,
+        secrets: [valid.codeVerifier, valid.code],
+        signal: requestOptions?.signal,
+      });
+      return { userId: parsed.userId, keyHint: parsed.keyHint };
     },
     async getKeyInfo(key, requestOptions) {
       if (typeof key !== "string" || !key || /\s/.test(key)) throw invalidRequest([{ path: ["key"], message: "must be a non-empty string without whitespace" }]);

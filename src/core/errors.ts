@@ -19,6 +19,8 @@ export type OpenRouterAuthErrorCode =
   | "aborted"
   | "timeout"
   | "unsupported"
+  /** Your own mint or exchange route refused: this user (or the whole app) is over its quota for now. */
+  | "quota_exceeded"
   // The connect flow (browser)
   | "popup_blocked"
   | "popup_closed"
@@ -32,9 +34,18 @@ export interface OpenRouterAuthIssue {
   message: string;
 }
 
+// Every code above, at runtime: an error from another copy of this library is ours only with one of them.
+const CODES: ReadonlySet<unknown> = /* @__PURE__ */ new Set<unknown>(
+  "invalid_request unauthorized forbidden invalid_code code_expired invalid_code_challenge_method conflict rate_limited http_error server_error network_error invalid_response aborted timeout unsupported quota_exceeded popup_blocked popup_closed access_denied no_pending_flow cancelled".split(
+    " ",
+  ),
+);
+
 export interface OpenRouterAuthErrorOptions {
   status?: number;
   retryable?: boolean;
+  /** From a `Retry-After` header: how long to wait before a new attempt. */
+  retryAfterSeconds?: number;
   issues?: OpenRouterAuthIssue[];
   cause?: unknown;
 }
@@ -45,6 +56,7 @@ const RETRYABLE: ReadonlySet<OpenRouterAuthErrorCode> = new Set([
   "server_error",
   "network_error",
   "timeout",
+  "quota_exceeded",
 ]);
 
 /**
@@ -60,6 +72,8 @@ export class OpenRouterAuthError extends Error {
   declare readonly retryable: boolean;
   /** For `invalid_request`: each offending path with its message. */
   declare readonly issues?: OpenRouterAuthIssue[];
+  /** When the server said how long to wait (`Retry-After`, e.g. with `quota_exceeded` or `rate_limited`). */
+  declare readonly retryAfterSeconds?: number;
 
   constructor(code: OpenRouterAuthErrorCode, message: string, options: OpenRouterAuthErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -67,11 +81,19 @@ export class OpenRouterAuthError extends Error {
     if (options.status !== undefined) this.status = options.status;
     this.retryable = options.retryable ?? RETRYABLE.has(code);
     if (options.issues) this.issues = options.issues;
+    if (options.retryAfterSeconds !== undefined) this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 
+/**
+ * Ours, or one from another copy of this library (a second bundle): named `OpenRouterAuthError`
+ * and carrying one of our codes. Any other `Error` with a string `code` (Node's `ECONNREFUSED`) is not.
+ */
 export function isOpenRouterAuthError(value: unknown): value is OpenRouterAuthError {
-  return value instanceof OpenRouterAuthError || (value instanceof Error && value.name === "OpenRouterAuthError" && typeof (value as { code?: unknown }).code === "string");
+  return (
+    value instanceof OpenRouterAuthError ||
+    (value instanceof Error && value.name === "OpenRouterAuthError" && CODES.has((value as { code?: unknown }).code))
+  );
 }
 
 /** Wraps anything thrown into an OpenRouterAuthError without leaking its text. */

@@ -1,3 +1,5 @@
+import { checkCallbackUrl } from "./callback-url.js";
+
 /** The one wording for a URL that fetch or a browser tab must be able to open. */
 export const HTTP_URL_MESSAGE = "must be an absolute http(s) URL";
 
@@ -9,4 +11,13 @@ export function httpUrl(value: unknown): URL | undefined {
   } catch {
     // not a URL at all
   }
+}
+
+/**
+ * What is wrong with a URL that codes, verifiers, keys or an API key travel to (`baseUrl`,
+ * `authUrl`, `mintUrl`, `exchangeUrl`), or undefined. The callback URL's rule: https, or plain
+ * http on a loopback host only (no cleartext on a network), no credentials, no fragment.
+ */
+export function checkServiceUrl(value: unknown): string | undefined {
+  return httpUrl(value) ? checkCallbackUrl(value) : HTTP_URL_MESSAGE;
 }

@@ -5,7 +5,7 @@ export type { OpenRouterAuthErrorCode, OpenRouterAuthIssue, OpenRouterAuthErrorO
 export { createCodeVerifier, createCodeChallenge, createPkcePair, isCodeVerifier, CODE_VERIFIER_PATTERN } from "./pkce.js";
 export type { CodeChallengeMethod, PkcePair } from "./pkce.js";
 export { checkCallbackUrl, MAX_CALLBACK_URL_LENGTH } from "./callback-url.js";
-export { buildAuthorizationUrl, buildHeadlessAuthorizationUrl, DEFAULT_AUTH_URL } from "./authorization-url.js";
+export { buildAuthorizationUrl, buildHeadlessAuthorizationUrl, DEFAULT_AUTH_URL, DEFAULT_KEYS_URL, keysUrlFor } from "./authorization-url.js";
 export type { AuthorizationUrlOptions, HeadlessAuthorizationUrlOptions } from "./authorization-url.js";
 export {
   createAuthKeysCodeRequestSchema,
@@ -19,10 +19,13 @@ export type {
   CreateAuthKeysCodeResponse,
   ExchangeAuthCodeRequest,
   ExchangeAuthCodeResponse,
+  ServerExchangeResponse,
   UsageLimitType,
 } from "./schemas.js";
 export { createOpenRouterAuthClient, DEFAULT_BASE_URL, DEFAULT_TIMEOUT_MS } from "./client.js";
-export type { OpenRouterAuthClient, OpenRouterAuthClientOptions, RequestOptions } from "./client.js";
+export type { OpenRouterAuthClient, OpenRouterAuthClientOptions, RequestOptions, ServerExchangeOptions } from "./client.js";
 export type { OpenRouterKeyInfo } from "./key-info.js";
 export { maskKey, USAGE_LIMIT_TYPES } from "./rules.js";
+export { connectMessages, connectMessageText } from "./messages.js";
+export type { ConnectMessageId } from "./messages.js";
 export * from "./flow/index.js";

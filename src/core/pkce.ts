@@ -18,7 +18,13 @@ export function isCodeVerifier(value: unknown): value is string {
   return typeof value === "string" && CODE_VERIFIER_PATTERN.test(value);
 }
 
-const webCryptoMissing = () =>
+/** Whether this runtime has what PKCE needs: WebCrypto's random values and SHA-256 (a secure context in browsers). */
+export function hasWebCrypto(): boolean {
+  const crypto: Partial<Crypto> | undefined = globalThis.crypto;
+  return !!(crypto?.getRandomValues && crypto.subtle);
+}
+
+export const webCryptoMissing = () =>
   new OpenRouterAuthError("unsupported", "PKCE needs WebCrypto (crypto.subtle), only available in a secure context (https or localhost).");
 
 function subtleCrypto(): SubtleCrypto {

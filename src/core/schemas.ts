@@ -103,6 +103,24 @@ export const exchangeAuthCodeWireResponseSchema = /* @__PURE__ */ z.object({
   user_id: /* @__PURE__ */ z.optional(nullableString),
 });
 
+/** What your exchange route (`createExchangeHandler`) answers: the key stays on your server. */
+export interface ServerExchangeResponse {
+  userId: string | null;
+  /** The key masked, `sk-or-v1-…abcd`: enough to recognise it, never enough to use it. */
+  keyHint: string;
+}
+
+/** Longest `keyHint` taken: a whole key (73 characters) can never pass as a hint. */
+const MAX_KEY_HINT_LENGTH = 40;
+
+export const serverExchangeResponseSchema = /* @__PURE__ */ z.object({
+  userId: nullableString,
+  keyHint: /* @__PURE__ */ z.custom<string>(
+    (v) => typeof v === "string" && v.length > 0 && v.length <= MAX_KEY_HINT_LENGTH,
+    `must be a masked key of 1-${MAX_KEY_HINT_LENGTH} characters`,
+  ),
+});
+
 interface SchemaIssue {
   path: PropertyKey[];
   message: string;

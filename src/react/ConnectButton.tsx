@@ -1,47 +1,38 @@
 "use client";
-import {
-  forwardRef,
-  useId,
-  useImperativeHandle,
-  useRef,
-  type ButtonHTMLAttributes,
-  type FormEvent,
-  type ReactNode,
-} from "react";
-import type { OpenRouterAuthError } from "../core/errors.js";
-import type { ConnectMode, ConnectStatus, MintOptions } from "../core/flow/connect-flow.js";
-import type { CodeChallengeMethod } from "../core/pkce.js";
-import type { ExchangeAuthCodeResponse } from "../core/schemas.js";
+import { forwardRef, useId, useImperativeHandle, useRef, useState, type ButtonHTMLAttributes, type FormEvent, type ReactNode } from "react";
+import { connectMessages, connectMessageText } from "../core/messages.js";
 import { OpenRouterIcon } from "./OpenRouterIcon.js";
+import { useOpenRouterAuthConfig } from "./context.js";
 import { useConnectButtonStyles } from "./styles.js";
-import { useOpenRouterConnect } from "./useOpenRouterConnect.js";
+import { useOpenRouterConnect, type UseOpenRouterConnectOptions } from "./useOpenRouterConnect.js";
 import { useStoredKey } from "./useOpenRouterKey.js";
 import { useOpenRouterKeyInfo } from "./useOpenRouterKeyInfo.js";
 
-export interface ConnectButtonProps extends Omit<ButtonHTMLAttributes<HTMLButtonElement>, "onError" | "type"> {
-  /** Receives the user's new key once it is issued. The key is not stored unless you pass `persist`. */
-  onKey: (result: ExchangeAuthCodeResponse) => void;
-  /** Called with every failure; `error.code` is stable (`popup_closed`, `access_denied`, …). */
-  onError?: (error: OpenRouterAuthError) => void;
-  /** Called on every status change: idle, opening, awaiting-approval, exchanging, connected, error. */
-  onStatusChange?: (status: ConnectStatus) => void;
-  /** Where OpenRouter sends the user back. Default: this page's origin and path, finished by this button itself. */
-  callbackUrl?: string;
-  /** `popup` (default) keeps your page; `redirect` leaves it and comes back; `paste` uses OpenRouter's headless mode. */
-  mode?: ConnectMode;
-  /** PKCE method; keep the default `S256` unless you must. */
-  codeChallengeMethod?: CodeChallengeMethod;
-  /** Credit limit proposed on the consent page. */
-  limit?: number;
-  /** Key label in paste mode. */
-  keyLabel?: string;
-  /** Minted flow: create the code with these spend controls through `POST /auth/keys/code` (needs a provider `apiKey` or `mintUrl`). No window opens. */
-  mint?: MintOptions;
-  /** Deadline of one attempt in ms; default 10 minutes, the lifetime of a code. */
-  timeoutMs?: number;
-  /** Keep the key in `localStorage` (`true` or `"local"`) or `sessionStorage`, and show a Disconnect action. */
+/** The props the button passes to its flow, documented once on `useOpenRouterConnect`'s options. */
+type FlowProps = Pick<
+  UseOpenRouterConnectOptions,
+  "onError" | "onStatusChange" | "callbackUrl" | "mode" | "codeChallengeMethod" | "limit" | "keyLabel" | "mint" | "timeoutMs"
+>;
+
+type KeyProps = Pick<UseOpenRouterConnectOptions, "onKey" | "onConnected" | "exchangeUrl">;
+/**
+ * Where the key goes, at least one of: `onKey` (this browser exchanges the code and gets the key),
+ * `onConnected` (both modes), or `exchangeUrl` (your server exchanges the code and keeps the key,
+ * so no callback is needed). A button under a provider's `exchangeUrl` takes `onConnected`.
+ */
+export type ConnectButtonKeyProps =
+  | (KeyProps & Required<Pick<KeyProps, "onKey">>)
+  | (KeyProps & Required<Pick<KeyProps, "onConnected">>)
+  | (KeyProps & Required<Pick<KeyProps, "exchangeUrl">>);
+
+export interface ConnectButtonOwnProps {
+  /**
+   * Keep the key on this device and offer Disconnect: `true` or `"session"` in `sessionStorage`
+   * (this tab, until it closes); `"local"` in `localStorage` (every tab, across restarts, and
+   * readable by any script on your origin). With `exchangeUrl` there is no key here to keep.
+   */
   persist?: boolean | "local" | "session";
-  /** With `persist`: show the key's remaining credit once connected. */
+  /** With `persist`: show the key's remaining credit once connected (not with `exchangeUrl`: no key here to ask about). */
   showBalance?: boolean;
   size?: "sm" | "md" | "lg";
   /** `auto` (default) follows `prefers-color-scheme`. */
@@ -54,15 +45,29 @@ export interface ConnectButtonProps extends Omit<ButtonHTMLAttributes<HTMLButton
   children?: ReactNode;
 }
 
+export type ConnectButtonProps = ConnectButtonOwnProps &
+  FlowProps &
+  ConnectButtonKeyProps &
+  Omit<ButtonHTMLAttributes<HTMLButtonElement>, "onError" | "type" | keyof ConnectButtonOwnProps>;
+
+/** `ids` that are set, space-separated, or undefined: the button's own description joined with the user's. */
+const joinIds = (...ids: Array<string | undefined>): string | undefined => ids.filter(Boolean).join(" ") || undefined;
+
 /**
- * Gets the user an OpenRouter API key of their own: runs the PKCE flow in a popup
- * (default), a redirect, OpenRouter's paste-the-code mode, or the minted flow, and
- * hands the key to `onKey`. All native button props pass through; the ref is the
- * `<button>`; `data-state` carries the status for styling.
+ * Gets the user an OpenRouter API key of their own: runs the PKCE flow in a popup (default), a
+ * redirect, OpenRouter's paste-the-code mode, or the minted flow, and hands the key to `onKey`
+ * (or, with `exchangeUrl`, leaves it on your server and reports `onConnected`).
+ *
+ * Radix-style: the component's own attributes come first and your props over them (handlers
+ * composed, `className` and `aria-describedby` joined); the ref is the `<button>`. `data-state` on
+ * the button and on its wrapper `.orc` is the status: `idle`, `opening`, `awaiting-approval`,
+ * `exchanging`, `connected` or `error`, for styling. A polite live region says what happens.
  */
 export const ConnectButton = forwardRef<HTMLButtonElement, ConnectButtonProps>(function ConnectButton(
   {
     onKey,
+    onConnected,
+    exchangeUrl,
     onError,
     onStatusChange,
     callbackUrl,
@@ -81,6 +86,7 @@ export const ConnectButton = forwardRef<HTMLButtonElement, ConnectButtonProps>(f
     children,
     className,
     onClick,
+    "aria-describedby": describedBy,
     ...buttonProps
   },
   forwardedRef,
@@ -89,9 +95,10 @@ export const ConnectButton = forwardRef<HTMLButtonElement, ConnectButtonProps>(f
   const buttonRef = useRef<HTMLButtonElement | null>(null);
   // The forwarded ref gets the <button> (it is always rendered).
   useImperativeHandle(forwardedRef, () => buttonRef.current as HTMLButtonElement, []);
+  const { keysUrl } = useOpenRouterAuthConfig();
   // Off (no storage read, no `storage` listener) unless `persist` asks for it.
-  const stored = useStoredKey(persist === "session" ? persist : persist ? "local" : undefined);
-  const persisted = stored.key;
+  const stored = useStoredKey(persist === "local" ? "local" : persist ? "session" : undefined);
+  const [forgotten, setForgotten] = useState(false);
 
   const flow = useOpenRouterConnect({
     callbackUrl,
@@ -101,51 +108,47 @@ export const ConnectButton = forwardRef<HTMLButtonElement, ConnectButtonProps>(f
     keyLabel,
     mint,
     timeoutMs,
+    exchangeUrl,
     onStatusChange,
     onError,
+    onConnected,
     onKey: (result) => {
       stored.setKey(result.key);
-      onKey(result);
+      onKey?.(result);
     },
     onWindowClosed: () => buttonRef.current?.focus(),
   });
 
-  const status: ConnectStatus = flow.status === "idle" && persisted ? "connected" : flow.status;
+  const persisted = stored.key;
+  const status = flow.status === "idle" && persisted ? "connected" : flow.status;
   const busy = status === "opening" || status === "awaiting-approval" || status === "exchanging";
   const balanceKey = showBalance && status === "connected" ? (persisted ?? flow.result?.key) : undefined;
-  const keyInfo = useOpenRouterKeyInfo(balanceKey);
-  const remaining = keyInfo.data?.limitRemaining;
+  const remaining = useOpenRouterKeyInfo(balanceKey).data?.limitRemaining;
+  // toLocaleString formats through Intl.NumberFormat, e.g. "$7.25".
+  const balance = balanceKey && typeof remaining === "number" ? remaining.toLocaleString(undefined, { style: "currency", currency: "USD" }) : undefined;
+  const connectedLabel = balance ? connectMessages.connectedWithBalance(balance) : connectMessages.connectedLabel;
+  const showForgotten = forgotten && status === "idle";
+  const text = showForgotten ? connectMessages.forgotten : connectMessageText(flow.message, flow.error);
 
   const statusId = useId();
   const pasteId = useId();
-  // What the live region announces (tests and e2e read these texts).
-  const message =
-    status === "opening"
-      ? flow.mode === "minted"
-        ? "Creating an authorization code…"
-        : "Opening OpenRouter…"
-      : status === "awaiting-approval"
-        ? flow.mode === "redirect"
-          ? "Redirecting to OpenRouter…"
-          : flow.mode === "paste"
-            ? "Approve on OpenRouter, then paste the code it shows."
-            : "Waiting for your approval in the OpenRouter window…"
-        : status === "exchanging"
-          ? "Creating your key…"
-          : status === "connected"
-            ? "Connected to OpenRouter."
-            : status === "error"
-              ? (flow.error?.message ?? "Something went wrong.")
-              : "";
 
   const handlePaste = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     void flow.submitCode((event.currentTarget.elements.namedItem("code") as HTMLInputElement).value);
   };
 
+  const connect = () => {
+    setForgotten(false);
+    // Synchronously, inside the click: a popup opened after an await gets blocked. While busy,
+    // connect() brings the popup to the front, or starts over when we can no longer see it.
+    void flow.connect();
+  };
+
   const disconnect = () => {
     stored.clear();
     flow.reset();
+    setForgotten(true);
     buttonRef.current?.focus();
   };
 
@@ -153,18 +156,16 @@ export const ConnectButton = forwardRef<HTMLButtonElement, ConnectButtonProps>(f
     <span className="orc" data-state={status} data-size={size} data-theme={theme} data-unstyled={unstyled ? "" : undefined}>
       <span className="orc-row">
         <button
-          {...buttonProps}
-          ref={buttonRef}
           type="button"
-          className={className ? `orc-button ${className}` : "orc-button"}
           data-state={status}
           aria-busy={busy}
-          aria-describedby={message ? statusId : undefined}
+          {...buttonProps}
+          ref={buttonRef}
+          className={className ? `orc-button ${className}` : "orc-button"}
+          aria-describedby={joinIds(text ? statusId : undefined, describedBy)}
           onClick={(event) => {
             onClick?.(event);
-            // Synchronously, inside the click: a popup opened after an await gets blocked. While busy,
-            // connect() brings the popup to the front, or starts over when COOP hid it from us.
-            if (!event.defaultPrevented) void flow.connect();
+            if (!event.defaultPrevented) connect();
           }}
         >
           {icon === null ? null : (
@@ -172,49 +173,52 @@ export const ConnectButton = forwardRef<HTMLButtonElement, ConnectButtonProps>(f
               {icon ?? <OpenRouterIcon />}
             </span>
           )}
-          <span className="orc-label">
-            {/* toLocaleString formats through Intl.NumberFormat, e.g. "$7.25". */}
-            {status === "connected"
-              ? remaining !== undefined && remaining !== null && balanceKey
-                ? `Connected · ${remaining.toLocaleString(undefined, { style: "currency", currency: "USD" })} left`
-                : "Connected"
-              : (children ?? "Connect OpenRouter")}
-          </span>
+          <span className="orc-label">{status === "connected" ? connectedLabel : (children ?? connectMessages.connect)}</span>
           {busy ? <span className="orc-spinner" aria-hidden="true" /> : null}
         </button>
-        {busy && flow.status !== "exchanging" && flow.mode !== "minted" ? (
+        {flow.message === "popup-hidden" ? (
+          <button type="button" className="orc-secondary" onClick={connect}>
+            {connectMessages.tryAgain}
+          </button>
+        ) : null}
+        {flow.canCancel ? (
           <button type="button" className="orc-secondary" onClick={flow.cancel}>
-            Cancel
+            {connectMessages.cancel}
           </button>
         ) : null}
-        {status === "error" && flow.error?.code === "popup_blocked" ? (
+        {flow.fallback ? (
           <button type="button" className="orc-secondary" onClick={() => void flow.continueInThisTab()}>
-            {flow.fallback === "paste" ? "Paste a code instead" : "Continue in this tab"}
+            {flow.fallback === "paste" ? connectMessages.pasteInstead : connectMessages.continueInThisTab}
           </button>
         ) : null}
-        {status === "connected" && persist ? (
+        {status === "connected" && persisted ? (
           <button type="button" className="orc-secondary" onClick={disconnect}>
-            Disconnect
+            {connectMessages.disconnect}
           </button>
         ) : null}
       </span>
-      {flow.status === "awaiting-approval" && flow.mode === "paste" ? (
+      {flow.message === "awaiting-paste" ? (
         <form className="orc-paste" onSubmit={handlePaste}>
-          <label htmlFor={pasteId}>Paste the code from OpenRouter</label>
+          <label htmlFor={pasteId}>{connectMessages.pasteLabel}</label>
           <input id={pasteId} name="code" autoComplete="off" spellCheck={false} required />
           <button type="submit" className="orc-secondary">
-            Submit code
+            {connectMessages.submitCode}
           </button>
           {flow.pasteUrl ? (
             <a href={flow.pasteUrl} target="_blank" rel="noopener noreferrer">
-              Open OpenRouter
+              {connectMessages.openConsentPage}
             </a>
           ) : null}
         </form>
       ) : null}
       <span id={statusId} className="orc-status" role="status" aria-live="polite">
-        {message}
+        {text}
       </span>
+      {showForgotten ? (
+        <a className="orc-revoke" href={keysUrl} target="_blank" rel="noopener noreferrer">
+          {connectMessages.revoke}
+        </a>
+      ) : null}
     </span>
   );
 });

@@ -22,6 +22,6 @@ export type { UseAuthCallbackOptions, UseAuthCallbackResult } from "./useAuthCal
 export { AuthCallback } from "./AuthCallback.js";
 export type { AuthCallbackProps } from "./AuthCallback.js";
 export { ConnectButton } from "./ConnectButton.js";
-export type { ConnectButtonProps } from "./ConnectButton.js";
+export type { ConnectButtonKeyProps, ConnectButtonOwnProps, ConnectButtonProps } from "./ConnectButton.js";
 export { OpenRouterIcon } from "./OpenRouterIcon.js";
 export { connectButtonCss } from "./styles.js";

@@ -33,7 +33,8 @@ ${D} .orc-status:empty{display:none}
 ${R}[data-state=error] .orc-status{color:var(--orc-danger)}
 ${D} .orc-paste{display:flex;flex-wrap:wrap;gap:6px;align-items:end;font-size:13px;color:var(--orc-fg)}
 ${D} .orc-paste input{font:inherit;padding:.4em .6em;border:1px solid var(--orc-border);border-radius:calc(var(--orc-radius) - 4px);background:var(--orc-bg);color:var(--orc-fg);min-width:0;max-width:100%}
-${D} .orc-paste a{color:var(--orc-accent)}
+${D} .orc-paste a,${D} .orc-revoke{color:var(--orc-accent)}
+${D} .orc-revoke{font-size:13px}
 `;
 
 const STYLE_ID = "openrouter-connect-styles";

@@ -19,8 +19,8 @@ export interface ConnectCardProps {
 
 /**
  * A custom connect UI on the headless `useOpenRouterConnect()` hook: your markup, the hook's
- * state machine (`status`, `error`, `result`, `mode`) and actions (`connect` called directly in
- * the click, `cancel`, `reset`, `submitCode` for paste mode). A progress list shows each step;
+ * snapshot (`status`, `message`, `canCancel`, `error`, `result`) and actions (`connect` called
+ * directly in the click, `cancel`, `reset`, `submitCode` for paste mode). A progress list shows each step;
  * errors offer "Try again" when `error.retryable` says a new attempt may work.
  */
 export function ConnectCard({ onKey, mint, callbackUrl }: ConnectCardProps) {
@@ -67,7 +67,13 @@ export function ConnectCard({ onKey, mint, callbackUrl }: ConnectCardProps) {
           <button type="button" onClick={() => void flow.connect()} disabled={busy} aria-busy={busy} style={{ padding: "8px 16px", fontWeight: 600 }}>
             {busy ? "Connecting…" : "Connect OpenRouter"}
           </button>
-          {busy && flow.mode !== "minted" && flow.status !== "exchanging" ? (
+          {flow.message === "popup-hidden" ? (
+            // The popup can't be seen any more (closed, or hidden by OpenRouter's COOP): offer a new window.
+            <button type="button" onClick={() => void flow.connect()}>
+              Try again
+            </button>
+          ) : null}
+          {flow.canCancel ? (
             <button type="button" onClick={flow.cancel}>
               Cancel
             </button>
@@ -79,7 +85,7 @@ export function ConnectCard({ onKey, mint, callbackUrl }: ConnectCardProps) {
           ) : null}
         </div>
       )}
-      {flow.status === "awaiting-approval" && flow.mode === "paste" ? (
+      {flow.message === "awaiting-paste" ? (
         <form onSubmit={paste} style={{ marginTop: 8, display: "flex", gap: 8 }}>
           <label htmlFor={`${id}-code`}>Code from OpenRouter</label>
           <input id={`${id}-code`} name="code" required autoComplete="off" />

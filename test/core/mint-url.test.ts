@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createOpenRouterAuthClient } from "../../src/core/index.js";
 
-const answer = () => new Response(JSON.stringify({ data: { id: "auth_code_1", app_id: 1, created_at: "2026-01-01T00:00:00Z" } }), { status: 200 });
+const answer = () => Response.json({ data: { id: "auth_code_1", app_id: 1, created_at: "2026-01-01T00:00:00Z" } });
 
 afterEach(() => vi.unstubAllGlobals());
 

@@ -25,7 +25,7 @@ test.describe("the minted button, through the app's mint route", () => {
       authUrl: emulator.authUrl,
       baseUrl: emulator.apiBaseUrl,
       mintUrl: "/api/mint",
-      buttons: [{ flow: "minted", label: "Mint a key", props: { mint: { limit: 7.25, keyLabel: "e2e minted" }, persist: true, showBalance: true } }],
+      buttons: [{ flow: "minted", label: "Mint a key", props: { mint: { limit: 7.25, keyLabel: "e2e minted" }, persist: "local", showBalance: true } }],
     });
     const requests: string[] = [];
     page.on("request", (request) => requests.push(`${request.method()} ${request.url()}`));

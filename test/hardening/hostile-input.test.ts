@@ -25,8 +25,8 @@ import {
   MAX_LIMIT,
   OpenRouterAuthError,
   OpenRouterAuthProvider,
-  resetCallbackState,
 } from "../../src/index.js";
+import { resetCallbackState } from "../../src/core/flow/callback.js";
 
 const CB = "https://app.example/auth/callback";
 const VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";

@@ -2,7 +2,8 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { cleanup, render } from "@testing-library/react";
 import { afterAll, afterEach, beforeAll, beforeEach, vi } from "vitest";
 import { StrictMode, type ReactElement, type ReactNode } from "react";
-import { OpenRouterAuthProvider, resetCallbackState } from "../../src/index.js";
+import { OpenRouterAuthProvider } from "../../src/index.js";
+import { resetCallbackState } from "../../src/core/flow/callback.js";
 import { startOpenRouterEmulator, type RunningOpenRouterEmulator } from "../../src/emulator/index.js";
 
 export async function startEmulator(options: Parameters<typeof startOpenRouterEmulator>[0] = {}): Promise<RunningOpenRouterEmulator> {

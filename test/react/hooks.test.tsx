@@ -167,7 +167,7 @@ describe("AuthCallback", () => {
   });
 
   it("relays a popup's code to its opener over the channel", async () => {
-    sessionStorage.setItem("openrouter-connect:popup", JSON.stringify({ attemptId: "att-1", expiresAt: Date.now() + 60_000 }));
+    sessionStorage.setItem("openrouter-connect:popup", JSON.stringify({ attemptId: "att-1", expiresAt: Date.now() + 60_000, callbackUrl: "http://localhost:3000/" }));
     const channel = new BroadcastChannel("openrouter-connect");
     const received = new Promise<unknown>((resolve) => channel.addEventListener("message", (e) => resolve(e.data), { once: true }));
     vi.spyOn(window, "close").mockImplementation(() => {});

@@ -46,10 +46,24 @@ export function removeItem(kind: StorageKind, key: string): void {
   }
 }
 
-/** An unguessable id for one attempt (not a secret: it only tells attempts apart). */
+/**
+ * An id for one attempt. Not a secret: it only tells attempts apart, so without WebCrypto (where
+ * PKCE then fails with `unsupported`, reported by the flow) Math.random does.
+ */
 export function randomId(): string {
-  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(12));
+  const crypto = globalThis.crypto;
+  const bytes = crypto?.getRandomValues ? crypto.getRandomValues(new Uint8Array(12)) : [Math.floor(Math.random() * 2 ** 32)];
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** The route of a URL: origin and path, no query or fragment; undefined when it is no absolute URL. */
+export function routeOf(url: unknown): string | undefined {
+  try {
+    const { origin, pathname } = new URL(url as string);
+    return origin + pathname;
+  } catch {
+    return undefined;
+  }
 }
 
 /** How to go on without a popup: in this tab, or by pasting the code inside an iframe. */

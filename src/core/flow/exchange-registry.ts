@@ -1,4 +1,4 @@
-import type { ExchangeAuthCodeResponse } from "../schemas.js";
+import type { ExchangeAuthCodeResponse, ServerExchangeResponse } from "../schemas.js";
 
 // Codes are single-use. Every exchange in this page goes through here, so a code
 // is sent at most once however many times React runs an effect (StrictMode),
@@ -7,22 +7,37 @@ import type { ExchangeAuthCodeResponse } from "../schemas.js";
 // Calls are told apart by code *and* verifier: the same code pasted again into a new attempt
 // (another verifier) is sent and refused by the server, instead of that attempt silently getting
 // the first attempt's key (or its old failure) without ever proving it holds the code's verifier.
-const exchanges = new Map<string, Promise<ExchangeAuthCodeResponse>>();
+// Neither a code nor a verifier holds whitespace: the space cannot be forged into either part.
+const inBrowser = new Map<string, Promise<ExchangeAuthCodeResponse>>();
+const onServer = new Map<string, Promise<ServerExchangeResponse>>();
+
+function once<T>(exchanges: Map<string, Promise<T>>, id: string, exchange: () => Promise<T>): Promise<T> {
+  let pending = exchanges.get(id);
+  if (!pending) {
+    pending = exchange();
+    exchanges.set(id, pending);
+    // Keep memory bounded on long-lived pages; codes older than this have expired anyway.
+    for (const oldest of exchanges.keys()) {
+      if (exchanges.size <= 100) break;
+      exchanges.delete(oldest);
+    }
+  }
+  return pending;
+}
 
 export function exchangeOnce(
   code: string,
   exchange: () => Promise<ExchangeAuthCodeResponse>,
   codeVerifier?: string,
 ): Promise<ExchangeAuthCodeResponse> {
-  // Neither a code nor a verifier holds whitespace: the space cannot be forged into either part.
-  const id = `${codeVerifier ?? ""} ${code}`;
-  let pending = exchanges.get(id);
-  if (!pending) {
-    pending = exchange();
-    exchanges.set(id, pending);
-    // Keep memory bounded on long-lived pages; codes older than this have expired anyway.
-    if (exchanges.size > 100) exchanges.delete(exchanges.keys().next().value as string);
-  }
-  return pending;
+  return once(inBrowser, `${codeVerifier ?? ""} ${code}`, exchange);
 }
 
+/** The same, for an exchange on your server's route (`exchangeUrl`): its answer is `{ userId, keyHint }`. */
+export function exchangeOnServerOnce(
+  code: string,
+  exchange: () => Promise<ServerExchangeResponse>,
+  codeVerifier?: string,
+): Promise<ServerExchangeResponse> {
+  return once(onServer, `${codeVerifier ?? ""} ${code}`, exchange);
+}

@@ -1,0 +1,27 @@
+// Compile-time contract of ConnectButton's props (checked by `npm run typecheck`; each
+// `@ts-expect-error` fails the typecheck if the line it marks ever compiles): where the key goes
+// must be said, at least one of onKey, onConnected or exchangeUrl.
+import { describe, expect, it } from "vitest";
+import { ConnectButton, type ConnectButtonProps } from "../../src/index.js";
+
+const noop = () => {};
+
+describe("ConnectButtonProps", () => {
+  it("requires onKey, onConnected or exchangeUrl", () => {
+    const elements = [
+      <ConnectButton key="a" onKey={noop} />,
+      <ConnectButton key="b" onConnected={noop} />,
+      <ConnectButton key="c" exchangeUrl="/api/openrouter/exchange" />,
+      <ConnectButton key="d" onKey={noop} onConnected={noop} mint={{ limit: 5 }} persist="local" aria-describedby="x" />,
+      // @ts-expect-error: nowhere for the key to go
+      <ConnectButton key="e" />,
+      // @ts-expect-error: still nowhere, whatever else is set
+      <ConnectButton key="f" mint={{ limit: 5 }} persist />,
+      // @ts-expect-error: `type` is the button's own ("button")
+      <ConnectButton key="g" onKey={noop} type="submit" />,
+    ];
+    const props: ConnectButtonProps[] = [{ onKey: noop }, { onConnected: noop }, { exchangeUrl: "/x" }];
+    expect(elements).toHaveLength(7);
+    expect(props).toHaveLength(3);
+  });
+});
