@@ -30,6 +30,13 @@ export function App() {
   const nextId = useRef(0);
   const [keys, setKeys] = useState<Partial<Record<Flow, ExchangeAuthCodeResponse>>>({});
   const [serverKeyHint, setServerKeyHint] = useState<string>();
+  // What the server says it stored for this session: the proof that the key went there, masked.
+  const showStoredKey = useCallback(async () => {
+    if (!config.sessionUrl) return;
+    const answer = await fetch(config.sessionUrl, { headers: { Accept: "application/json" } });
+    const stored = answer.ok ? ((await answer.json()) as { keyHint?: unknown }) : undefined;
+    setServerKeyHint(typeof stored?.keyHint === "string" ? stored.keyHint : undefined);
+  }, []);
   const persisted = useOpenRouterKey({ storage: "local" });
   // This page is also the callback: in a popup it hands the code to the opener and closes.
   const { relayed } = useAuthCallback();
@@ -116,12 +123,18 @@ export function App() {
               exchangeUrl={config.exchangeUrl}
               {...handlers("server")}
               onKey={undefined}
-              onConnected={({ keyHint }) => setServerKeyHint(keyHint)}
+              onConnected={() => void showStoredKey()}
             >
               Connect, key on the server
             </ConnectButton>
             <p className={serverKeyHint ? "key" : "key key-empty"} data-testid="server-key">
-              {serverKeyHint ? <code>{serverKeyHint}</code> : "No key yet."}
+              {serverKeyHint ? (
+                <>
+                  Stored on the server: <code>{serverKeyHint}</code>
+                </>
+              ) : (
+                "No key yet."
+              )}
             </p>
           </Section>
         ) : null}

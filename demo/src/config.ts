@@ -11,6 +11,8 @@ export interface DemoConfig {
    * when set, the demo shows the "key kept on the server" flow. Absent or null: not shown.
    */
   exchangeUrl?: string | null;
+  /** `GET`: what the server stored for this session (`{ keyHint, userId }`), or 404. */
+  sessionUrl?: string | null;
   /** True when talking to the local emulator instead of openrouter.ai. */
   emulator: boolean;
 }
