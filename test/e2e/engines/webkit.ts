@@ -1,0 +1,139 @@
+// WebKitGTK through selenium-webdriver and WebKitWebDriver (WebDriver classic), each worker with
+// its own Xvfb display (MiniBrowser needs one, and without one it waits forever) and driver, each
+// test in a new session (a new MiniBrowser). All HTTP goes through the suite's proxy. WebKit's
+// popup blocker is on as users have it: no window without a user gesture.
+//
+// WebDriver classic talks to one "current" window at a time: every command here switches to its
+// window first, under a lock, so two windows' commands never interleave.
+import { Builder, type WebDriver } from "selenium-webdriver";
+import { Origin } from "selenium-webdriver/lib/input.js";
+import { createServer } from "node:net";
+import type { Engine, EngineSession, EngineWindow } from "./driver.js";
+import { poll, withDeadline } from "./driver.js";
+import { spawnGroup, startXvfb, stopGroup } from "./processes.js";
+
+export const WEBKIT_DRIVER = process.env.WEBKIT_WEBDRIVER ?? "WebKitWebDriver";
+export const MINIBROWSER = process.env.WEBKIT_MINIBROWSER ?? "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser";
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, "127.0.0.1", () => done()));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((done) => server.close(() => done()));
+  return port;
+}
+
+/** Runs one command at a time, in order (WebDriver classic has one current window). */
+class Lock {
+  private tail: Promise<unknown> = Promise.resolve();
+  run<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(task, task);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+}
+
+function sessionOf(driver: WebDriver, firstHandle: string): EngineSession {
+  const lock = new Lock();
+  let current: string | null = firstHandle;
+  const windows = new Map<string, EngineWindow>();
+
+  const on = <T>(handle: string, command: () => Promise<T>) =>
+    lock.run(async () => {
+      if (current !== handle) {
+        await driver.switchTo().window(handle);
+        current = handle;
+      }
+      return command();
+    });
+
+  const handles = () => lock.run(() => driver.getAllWindowHandles());
+
+  const wrap = (handle: string): EngineWindow => {
+    let window = windows.get(handle);
+    if (window) return window;
+    window = {
+      id: handle,
+      goto: (url) => on(handle, () => driver.get(url)),
+      reload: () => on(handle, () => driver.navigate().refresh()),
+      back: () => on(handle, () => driver.navigate().back()),
+      forward: () => on(handle, () => driver.navigate().forward()),
+      url: () => on(handle, () => driver.getCurrentUrl()),
+      call: (source, argument) =>
+        on(handle, async () => {
+          const text = (await driver.executeScript(
+            `return Promise.resolve((${source})(JSON.parse(arguments[0]))).then(function (result) { return result === undefined ? "__undefined__" : JSON.stringify(result); });`,
+            JSON.stringify(argument),
+          )) as string;
+          return text === "__undefined__" ? undefined : JSON.parse(text);
+        }),
+      clickAt: (x, y) =>
+        on(handle, async () => {
+          await driver.actions({ async: true }).move({ x, y, origin: Origin.VIEWPORT }).press().release().perform();
+        }),
+      close: () =>
+        on(handle, async () => {
+          await driver.close();
+          current = null;
+        }),
+      isClosed: async () => !(await handles()).includes(handle),
+    };
+    windows.set(handle, window);
+    return window;
+  };
+
+  return {
+    windows: async () => (await handles()).map(wrap),
+    newWindow: () =>
+      lock.run(async () => {
+        await driver.switchTo().newWindow("tab");
+        current = await driver.getWindowHandle();
+        return wrap(current);
+      }),
+    close: async () => {
+      await withDeadline(driver.quit(), 10_000, "end the WebKit session");
+    },
+  };
+}
+
+export async function launchWebKit({ proxy }: { proxy: string }): Promise<Engine> {
+  const startedAt = performance.now();
+  const xvfb = await startXvfb();
+  const port = await freePort();
+  // en-US as the other engines default to (under LANG=C WebKit formats "$ 10.00", ICU's root locale).
+  const driverProcess = spawnGroup(WEBKIT_DRIVER, [`--port=${port}`], { env: { ...process.env, DISPLAY: xvfb.display, LANG: "en_US.UTF-8", LANGUAGE: "en_US" }, stdio: "ignore" });
+  const driverPid = driverProcess.pid as number;
+  const server = `http://127.0.0.1:${port}`;
+  const stop = () => {
+    stopGroup(driverPid);
+    xvfb.stop();
+  };
+  try {
+    await poll(
+      async () => {
+        const response = await fetch(`${server}/status`, { signal: AbortSignal.timeout(1000) });
+        return response.ok ? true : undefined;
+      },
+      { timeout: 10_000, what: "WebKitWebDriver answers /status" },
+    );
+  } catch (error) {
+    stop();
+    throw error;
+  }
+  const launchMs = performance.now() - startedAt;
+  const capabilities = {
+    browserName: "MiniBrowser",
+    "webkitgtk:browserOptions": { binary: MINIBROWSER, args: ["--automation", `--proxy=http://${proxy}`, "--ignore-host="] },
+  };
+  return {
+    name: "webkit",
+    launchMs,
+    newSession: async () => {
+      // Bounded: a MiniBrowser that cannot start (no display) would keep this waiting forever.
+      const driver = await withDeadline(new Builder().usingServer(server).withCapabilities(capabilities).build(), 20_000, "start a WebKit session");
+      await driver.manage().window().setRect({ width: 1000, height: 900 }).catch(() => undefined);
+      return sessionOf(driver, await driver.getWindowHandle());
+    },
+    close: async () => stop(),
+  };
+}
