@@ -14,7 +14,7 @@
 // Options: `blockPopups` makes window.open answer null (a stand-in blocker for an engine whose
 // automation turns its own blocker off); `ignoreWindowClose` makes window.close do nothing (a
 // browser that keeps a popup open).
-/* eslint-disable no-var */
+/* eslint-disable @typescript-eslint/no-unused-expressions -- one function expression, applied by whoever sends it */
 (function probe(options) {
   "use strict";
   if (window.__e2e) return;
@@ -31,7 +31,7 @@
       xhr.open("POST", "/__e2e__/report", false);
       xhr.setRequestHeader("Content-Type", "application/json");
       xhr.send(stringify(body));
-    } catch (_error) {
+    } catch {
       // A page being torn down cannot report; nothing else to do from here.
     }
   }
@@ -42,7 +42,7 @@
     try {
       var text = stringify(value);
       return text === undefined ? String(value) : text;
-    } catch (_error) {
+    } catch {
       return String(value);
     }
   }
@@ -86,7 +86,7 @@
           void popup.location.href;
           view = "same-origin";
         }
-      } catch (_error) {
+      } catch {
         view = "cross-origin";
       }
       if (view !== last) {
@@ -99,7 +99,7 @@
   }
 
   var open = window.open;
-  window.open = function (url, target, features) {
+  window.open = function (url, target) {
     var event = window.event ? window.event.type : null;
     var popup = options.blockPopups ? null : open.apply(this, arguments);
     var record = { event: event, url: url === undefined ? "" : String(url), target: target === undefined ? null : String(target), blocked: popup === null, views: [] };
@@ -126,7 +126,7 @@
     var area = "unknown";
     try {
       area = this === window.localStorage ? "local" : this === window.sessionStorage ? "session" : "unknown";
-    } catch (_error) {
+    } catch {
       // storage blocked for this page
     }
     send("storage", { area: area, origin: location.origin, name: String(name), value: String(value) });
@@ -141,7 +141,7 @@
         var bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
         var text = new TextDecoder().decode(bytes);
         if (/^[A-Za-z0-9._~-]{43,128}$/.test(text)) send("digest", { value: text });
-      } catch (_error) {
+      } catch {
         // not text: not a verifier
       }
       return digest.call(this, algorithm, data);

@@ -3,7 +3,7 @@
 // reads or acts on them. Every step searches inside the elements the step before found, as
 // Playwright's chained locators do; role, label and text queries match the whole accessible name
 // or text (after normalising whitespace) unless given a RegExp.
-/* eslint-disable no-var */
+/* eslint-disable @typescript-eslint/no-unused-expressions -- one function expression, applied by whoever sends it */
 (function query(request) {
   "use strict";
   var TL = window.TestingLibraryDom;

@@ -83,7 +83,7 @@ export function sweepPids(): string[] {
     const [pidText, command] = line.split(" ");
     const pid = Number(pidText);
     if (!pid || !command) continue;
-    let cmdline = "";
+    let cmdline: string;
     try {
       cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
     } catch {

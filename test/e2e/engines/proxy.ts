@@ -193,11 +193,13 @@ export async function startRecordingProxy({ probe: defaultProbe }: { probe: stri
       record.routed = true;
       record.status = answer.status;
       record.outcome = "answered";
-      const headers = { ...answer.headers };
-      record.responseHeaders = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
-      const html = /^text\/html/i.test(record.responseHeaders["content-type"] ?? "");
-      const text = document && html ? inject(answer.body ?? "", probe) : (answer.body ?? "");
-      res.writeHead(answer.status, { ...headers, "Content-Length": String(Buffer.byteLength(text)) }).end(text);
+      const headers: Record<string, string> = Object.fromEntries(Object.entries(answer.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
+      record.responseHeaders = { ...headers };
+      const csp = headers["content-security-policy"];
+      if (csp) headers["content-security-policy"] = `${csp}; report-uri ${CSP_REPORT_PATH}`;
+      const html = /^text\/html/i.test(headers["content-type"] ?? "");
+      const text = document && html && !csp ? inject(answer.body ?? "", probe) : (answer.body ?? "");
+      res.writeHead(answer.status, { ...headers, "content-length": String(Buffer.byteLength(text)) }).end(text);
       return;
     }
 
