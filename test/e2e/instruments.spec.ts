@@ -1,7 +1,7 @@
 // The suite's own instruments, in every engine: what the other specs rely on to fail must be able
 // to see what it claims to see. Page errors come back from every engine (WebKitWebDriver has no
 // log endpoint: the page probe reports them through the proxy), and only the named noise passes.
-import { expect, test } from "./fixtures.js";
+import { clickForPopup, expect, section, test } from "./fixtures.js";
 
 const html = (body: string, headers: Record<string, string> = {}) => ({ status: 200, headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store", ...headers }, body });
 
@@ -46,5 +46,20 @@ test.describe("page errors", () => {
       await expect.poll(favicon, { message: "the favicon's CSP report" }).toBe(1);
     }
     expect(pageErrors.list().filter((text) => text.includes("favicon"))).toEqual([]);
+  });
+});
+
+test.describe("windows", () => {
+  test("closing a popup and bringing the page to the front: Firefox gives the page focus; Chromium and WebKit get the stand-in", async ({ page, session, demo }) => {
+    await page.goto(demo.url);
+    const popup = await clickForPopup(page, section(page, "popup").getByRole("button", { name: "Connect OpenRouter" }));
+    await expect(popup.getByRole("button", { name: "Approve" })).toBeVisible();
+    await popup.close();
+    // Chromium under Playwright emulates focus (its pages never blur); MiniBrowser on Xvfb has no
+    // window manager to hand focus back. Firefox moves focus as a desktop browser does.
+    expect(await page.bringToFront()).toBe(page.engine === "firefox" ? "focus" : "stand-in focus");
+    const focus = await page.evaluate(() => (window as unknown as { __e2e: { focus: Array<{ type: string; trusted: boolean }> } }).__e2e.focus);
+    expect(focus.at(-1)).toEqual({ type: "focus", trusted: page.engine === "firefox", at: expect.any(Number) });
+    expect(await session.windows()).toHaveLength(1);
   });
 });

@@ -26,6 +26,7 @@ function windowOf(page: Page, id: string): EngineWindow {
     url: async () => page.url(),
     call: (source, argument) => page.evaluate(`(${source})(${JSON.stringify(argument)})`),
     clickAt: (x, y) => page.mouse.click(x, y),
+    bringToFront: () => page.bringToFront(),
     close: () => page.close(),
     isClosed: async () => page.isClosed(),
   };

@@ -37,6 +37,8 @@ export interface EngineWindow {
   call(source: string, argument: unknown): Promise<unknown>;
   /** A real pointer click (move, press, release) at viewport coordinates. */
   clickAt(x: number, y: number): Promise<void>;
+  /** Brings the window to the front, as a user returning to it does (the page gets `focus`). */
+  bringToFront(): Promise<void>;
   close(): Promise<void>;
   isClosed(): Promise<boolean>;
 }
@@ -363,6 +365,26 @@ export class Window extends Scope {
   }
   close(): Promise<void> {
     return withDeadline(this.engineWindow.close(), 5_000, "close window");
+  }
+  /**
+   * The user comes back to this window (after closing a popup, say): the engine brings it to the
+   * front, and the page should get a `focus` event. Where the engine delivers none (Chromium under
+   * Playwright emulates focus, so its pages never blur; MiniBrowser on Xvfb has no window manager
+   * to move focus), a script dispatches one as a stand-in. Says which it was, for the test to state.
+   */
+  async bringToFront(): Promise<"focus" | "stand-in focus"> {
+    // The window's last focus or blur event (the page probe records them) is a real focus.
+    const focused = () =>
+      this.evaluate(() => {
+        const events = (window as unknown as { __e2e?: { focus: Array<{ type: string; trusted: boolean }> } }).__e2e?.focus ?? [];
+        const last = events[events.length - 1];
+        return last !== undefined && last.type === "focus" && last.trusted;
+      });
+    await withDeadline(this.engineWindow.bringToFront(), 5_000, "bring to front");
+    const delivered = await poll(async () => ((await focused()) ? true : undefined), { timeout: 500, what: "focus" }).catch(() => false);
+    if (delivered) return "focus";
+    await this.evaluate(() => window.dispatchEvent(new FocusEvent("focus")));
+    return "stand-in focus";
   }
   isClosed(): Promise<boolean> {
     return withDeadline(this.engineWindow.isClosed(), 5_000, "isClosed");

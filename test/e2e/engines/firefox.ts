@@ -53,6 +53,7 @@ function windowOf(page: Page, id: string): EngineWindow {
     url: async () => page.url(),
     call: (source, argument) => call(page, source, argument),
     clickAt: (x, y) => page.mouse.click(x, y),
+    bringToFront: () => page.bringToFront(),
     close: () => page.close(),
     isClosed: async () => page.isClosed(),
   };

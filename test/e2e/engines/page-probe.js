@@ -9,7 +9,7 @@
 // fetches, storage writes, strings hashed with SHA-256 that look like PKCE verifiers, and the
 // page's URL (at load and on every history change). It also keeps, per document, what the
 // opener saw of each window it opened (`same-origin`, `cross-origin`, `closed`), polled every
-// few ms, for the engine notes on COOP.
+// few ms, for the engine notes on COOP, and the window's focus and blur events.
 //
 // Options: `blockPopups` makes window.open answer null (a stand-in blocker for an engine whose
 // automation turns its own blocker off); `ignoreWindowClose` makes window.close do nothing (a
@@ -20,7 +20,7 @@
   if (window.__e2e) return;
   var XHR = window.XMLHttpRequest;
   var stringify = JSON.stringify;
-  var state = { opens: [], views: [], fetches: [] };
+  var state = { opens: [], fetches: [], focus: [] };
   Object.defineProperty(window, "__e2e", { value: state });
 
   function send(kind, data) {
@@ -59,6 +59,13 @@
     },
     true,
   );
+  // Focus and blur of the window, trusted or not (a stand-in focus is dispatched by a script).
+  ["focus", "blur"].forEach(function (type) {
+    window.addEventListener(type, function (event) {
+      if (event.target === window) state.focus.push({ type: type, trusted: event.isTrusted, at: Date.now() });
+    });
+  });
+
   window.addEventListener("unhandledrejection", function (event) {
     send("error", { message: "unhandled rejection: " + describe(event.reason) });
   });

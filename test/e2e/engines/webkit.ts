@@ -71,6 +71,12 @@ function sessionOf(driver: WebDriver, firstHandle: string): EngineSession {
         on(handle, async () => {
           await driver.actions({ async: true }).move({ x, y, origin: Origin.VIEWPORT }).press().release().perform();
         }),
+      // WebDriver's Switch To Window focuses the window it switches to.
+      bringToFront: () =>
+        lock.run(async () => {
+          await driver.switchTo().window(handle);
+          current = handle;
+        }),
       close: () =>
         on(handle, async () => {
           await driver.close();
