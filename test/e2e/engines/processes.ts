@@ -3,7 +3,7 @@
 // its own and written to a pid file, so it is stopped with its children when the worker ends, on
 // the worker's exit, and, should a worker be killed outright, by global-teardown.ts (sweepPids).
 import { spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
-import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { withDeadline } from "./driver.js";
@@ -96,4 +96,21 @@ export function sweepPids(): string[] {
   }
   rmSync(PID_FILE, { force: true });
   return swept;
+}
+
+/** The pids of the live processes (zombies left out) in process group `pgid` (Linux: from /proc). */
+export function groupMembers(pgid: number): number[] {
+  const members: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // pid (comm) state ppid pgrp ...: comm may hold spaces and parentheses, so read after the last ")".
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(fields[2]) === pgid && fields[0] !== "Z") members.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return members;
 }
