@@ -9,7 +9,7 @@ import { expect as baseExpect, test as playwrightTest, type TestType } from "@pl
 import type { RunningOpenRouterEmulator } from "../../src/emulator/index.js";
 import { startDemoServer, type RunningDemoServer } from "../../scripts/demo-server.js";
 import { launchChromium } from "./engines/chromium.js";
-import { BrowserSession, DEFAULT_TIMEOUT, Locator, probeScript, sleep, type Engine, type EngineName, type ProbeOptions, type Window } from "./engines/driver.js";
+import { BrowserSession, DEFAULT_TIMEOUT, Locator, probeScript, sleep, withDeadline, type Engine, type EngineName, type ProbeOptions, type Window } from "./engines/driver.js";
 import { launchFirefox } from "./engines/firefox.js";
 import { REPORT_PATH, startRecordingProxy, type PageReport, type ProxiedRequest, type RecordingProxy, type RouteHandler } from "./engines/proxy.js";
 import { launchWebKit } from "./engines/webkit.js";
@@ -139,7 +139,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       try {
         await provide(engine);
       } finally {
-        await engine.close();
+        await withDeadline(engine.close(), 20_000, `close ${engineName}`);
       }
     },
     { scope: "worker", timeout: 60_000 },

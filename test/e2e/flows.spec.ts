@@ -8,12 +8,14 @@ import {
   maskKey,
   section,
   statusLog,
-  test,
   type EngineName,
   type Locator,
   type Window,
   type WindowOpenCall,
 } from "./fixtures.js";
+// Every spec takes `test` from support-faults (its fixtures are a superset), so that each engine
+// runs the whole suite in one worker: one browser launch, one demo server.
+import { test } from "./support-faults.js";
 import type { RunningOpenRouterEmulator } from "../../src/emulator/index.js";
 
 /** Waits for the one successful exchange of a flow and returns the key the emulator issued. */

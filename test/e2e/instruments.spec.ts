@@ -1,7 +1,8 @@
 // The suite's own instruments, in every engine: what the other specs rely on to fail must be able
 // to see what it claims to see. Page errors come back from every engine (WebKitWebDriver has no
 // log endpoint: the page probe reports them through the proxy), and only the named noise passes.
-import { clickForPopup, expect, section, test } from "./fixtures.js";
+import { clickForPopup, expect, section } from "./fixtures.js";
+import { test } from "./support-faults.js"; // one `test` for every spec: one worker per engine
 
 const html = (body: string, headers: Record<string, string> = {}) => ({ status: 200, headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store", ...headers }, body });
 
