@@ -150,15 +150,23 @@ export async function launchWebKit({ proxy }: { proxy: string }): Promise<Engine
     // driver, count as gone), so no two MiniBrowsers ever share the display and the driver.
     const { pid } = driverProcess;
     const leftovers = () => groupMembers(pid).filter((member) => member !== pid);
-    const ended = async () => {
+    const signal = (name: NodeJS.Signals) => {
       for (const member of leftovers()) {
         try {
-          process.kill(member, "SIGKILL");
+          process.kill(member, name);
         } catch {
           // exited meanwhile
         }
       }
-      await poll(async () => (leftovers().length === 0 ? true : undefined), { timeout: 5_000, interval: 20, what: "the last MiniBrowser to exit" });
+    };
+    const gone = (timeout: number) => poll(async () => (leftovers().length === 0 ? true : undefined), { timeout, interval: 20, what: "the last MiniBrowser to exit" });
+    const ended = async () => {
+      if (leftovers().length === 0) return;
+      signal("SIGTERM");
+      await gone(1_000).catch(() => {
+        signal("SIGKILL");
+        return gone(4_000);
+      });
     };
     return sessionOf(driver, await driver.getWindowHandle(), ended);
   };
