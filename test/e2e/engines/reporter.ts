@@ -17,10 +17,12 @@ export default class EngineTimes implements Reporter {
     this.engines.set(project, entry);
   }
 
-  onEnd(_result: FullResult): void {
+  onEnd(result: FullResult): void {
+    // Each engine: from its first test's start to its last test's end.
     for (const [engine, { first, last, passed, failed, skipped }] of this.engines) {
       const seconds = ((last - first) / 1000).toFixed(1);
       process.stdout.write(`e2e ${engine}: ${passed} passed, ${failed} failed, ${skipped} skipped in ${seconds} s\n`);
     }
+    process.stdout.write(`e2e: whole run (demo build and every engine) ${(result.duration / 1000).toFixed(1)} s\n`);
   }
 }

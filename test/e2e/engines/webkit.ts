@@ -177,9 +177,10 @@ export async function launchWebKit({ proxy }: { proxy: string }): Promise<Engine
       try {
         return await start();
       } catch (error) {
-        // Now and then (about one session in a few hundred, on a loaded machine) a MiniBrowser
-        // never connects back. That is the browser failing to start, not a test failing: say so,
-        // start a new driver (its group takes the stuck MiniBrowser along) and try once more.
+        // A MiniBrowser that never connects back is the browser failing to start, not a test
+        // failing (seen twice in ~260 sessions on a loaded machine, before leftovers of the last
+        // session were waited for; none in 300 since): say so, start a new driver (its group
+        // takes the stuck MiniBrowser along) and try once more.
         process.stdout.write(`[e2e webkit] ${(error as Error).message}; restarting WebKitWebDriver and trying once more\n`);
         driverProcess.stop();
         driverProcess = await startDriver(xvfb.display);
