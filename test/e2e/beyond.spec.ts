@@ -1,8 +1,7 @@
-// Issue 7 in Chromium: the balance after a minted connect, the app's mint route refusing what its
+// Issue 7, in every engine: the balance after a minted connect, the app's mint route refusing what its
 // policy does not allow, and the paste flow end to end with wrong and reused codes.
-import type { Page } from "@playwright/test";
 import type { RunningOpenRouterEmulator } from "../../src/emulator/index.js";
-import { exchanges, expectLogEndsWith, expectNoSecretsInStorage, maskKey, section, statusLog } from "./fixtures.js";
+import { exchanges, expectLogEndsWith, expectNoSecretsInStorage, maskKey, section, statusLog, type Window } from "./fixtures.js";
 import {
   clickForPopup,
   exchangePosts,
@@ -20,24 +19,22 @@ import {
 const VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"; // RFC 7636 Appendix B
 
 test.describe("the minted button, through the app's mint route", () => {
-  test("a persisted minted button with showBalance shows the limit left; the key stays across a reload", async ({ page, emulator, harness }) => {
+  test("a persisted minted button with showBalance shows the limit left; the key stays across a reload", async ({ page, session, emulator, network, harness, windowOpens }) => {
     const url = await harness({
       authUrl: emulator.authUrl,
       baseUrl: emulator.apiBaseUrl,
       mintUrl: "/api/mint",
       buttons: [{ flow: "minted", label: "Mint a key", props: { mint: { limit: 7.25, keyLabel: "e2e minted" }, persist: "local", showBalance: true } }],
     });
-    const requests: string[] = [];
-    page.on("request", (request) => requests.push(`${request.method()} ${request.url()}`));
-    const opened = watchPopups(page);
-    const sent = watchExchangeRequests(page, emulator);
+    const sent = watchExchangeRequests(network, emulator);
     await page.goto(url);
     const minted = section(page, "minted");
     await minted.getByRole("button", { name: "Mint a key" }).click();
 
     await expect(minted.getByRole("button", { name: /^Connected · \$7\.25 left$/ })).toBeVisible();
     await expectLogEndsWith(page, "minted", ["opening", "exchanging", "connected"]);
-    expect(opened(), "no window opens").toEqual([]);
+    expect(await windowOpens(), "no window opens").toEqual([]);
+    expect(await session.windows()).toHaveLength(1);
     const [issued, ...more] = emulator.codesIssued();
     expect(more).toEqual([]);
     expect(issued).toMatchObject({ source: "minted", limit: 7.25, keyLabel: "e2e minted", codeChallengeMethod: "S256", callbackUrl: url });
@@ -49,6 +46,7 @@ test.describe("the minted button, through the app's mint route", () => {
     await expect(page.getByTestId("minted-key")).toHaveText(maskKey(key));
     expect(await page.evaluate(() => localStorage.getItem("openrouter-connect:key"))).toBe(key);
     // Minted by the app's route (which holds the app's key), and the balance asked of GET /key.
+    const requests = network.requests().map((request) => `${request.method} ${request.url}`);
     expect(requests).toContain(`POST ${new URL(url).origin}/api/mint`);
     expect(requests.filter((r) => r.includes(`${emulator.apiBaseUrl}/auth/keys/code`))).toEqual([]);
     expect(requests).toContain(`GET ${emulator.apiBaseUrl}/key`);
@@ -126,13 +124,6 @@ test.describe("the minted button, through the app's mint route", () => {
   });
 });
 
-/** Popups and tabs `page` opens. */
-function watchPopups(page: Page): () => string[] {
-  const opened: string[] = [];
-  page.on("popup", (popup) => opened.push(popup.url()));
-  return () => [...opened];
-}
-
 test.describe("the app's mint route", () => {
   function body(demoUrl: string, extra: Record<string, unknown> = {}) {
     return { callback_url: `${demoUrl}/`, code_challenge: s256(VERIFIER), code_challenge_method: "S256", ...extra };
@@ -180,11 +171,8 @@ test.describe("the app's mint route", () => {
     expect(JSON.stringify(ok.body)).not.toContain(emulator.apiKey);
   });
 
-  test("a page of another origin cannot mint through it, with or without CORS", async ({ page, demo, emulator }) => {
-    const statuses: number[] = [];
-    page.on("response", (response) => {
-      if (response.url() === `${demo.url}/api/mint`) statuses.push(response.status());
-    });
+  test("a page of another origin cannot mint through it, with or without CORS", async ({ page, demo, emulator, network }) => {
+    const statuses = () => network.requests().flatMap((request) => (request.url === `${demo.url}/api/mint` && request.status !== undefined ? [request.status] : []));
     // The emulator's origin stands in for another site in the same browser.
     await page.goto(`${emulator.url}/not-a-page`);
     const outcome = await page.evaluate(
@@ -204,7 +192,7 @@ test.describe("the app's mint route", () => {
     );
     expect(outcome).toEqual(["cors: blocked", "no-cors: opaque"]);
     // The simple request reached the route and was refused for its Origin.
-    await expect.poll(() => statuses).toContain(403);
+    await expect.poll(statuses).toContain(403);
     noCodeMinted(emulator);
   });
 
@@ -226,7 +214,7 @@ test.describe("the app's mint route", () => {
 
 test.describe("paste flow: what the user pastes", () => {
   /** Starts a paste attempt, approves in the new tab and returns the code OpenRouter shows there. */
-  async function approveInTab(page: Page): Promise<string> {
+  async function approveInTab(page: Window): Promise<string> {
     // After a success the button reads "Connected"; a click still starts a new attempt.
     const tab = await clickForPopup(page, section(page, "paste").getByRole("button", { name: /^(Connect with a code|Connected)$/ }));
     await tab.getByRole("button", { name: "Approve" }).click();
@@ -236,14 +224,14 @@ test.describe("paste flow: what the user pastes", () => {
     return code;
   }
 
-  async function submit(page: Page, text: string): Promise<void> {
+  async function submit(page: Window, text: string): Promise<void> {
     const paste = section(page, "paste");
     await paste.getByLabel("Paste the code from OpenRouter").fill(text);
     await paste.getByRole("button", { name: "Submit code" }).click();
   }
 
-  test("approve in the second tab, paste the code shown there: key reported, exactly one exchange", async ({ page, demo, emulator }) => {
-    const sent = watchExchangeRequests(page, emulator);
+  test("approve in the second tab, paste the code shown there: key reported, exactly one exchange", async ({ page, demo, emulator, network }) => {
+    const sent = watchExchangeRequests(network, emulator);
     await page.goto(demo.url);
     const code = await approveInTab(page);
     await expect(statusRegion(page, "paste")).toHaveText("Approve on OpenRouter, then paste the code it shows.");
@@ -253,7 +241,7 @@ test.describe("paste flow: what the user pastes", () => {
     expect(others).toEqual([]);
     expect(exchange).toMatchObject({ code, outcome: "ok" });
     await expect.poll(() => sent().length, { message: "exchange requests the page sent" }).toBe(1);
-    expect(sent().map((request) => (request.postDataJSON() as { code: string }).code)).toEqual([code]);
+    expect(sent().map((request) => (request.json() as { code: string }).code)).toEqual([code]);
     await expect(page.getByTestId("paste-key")).toHaveText(maskKey(exchange?.key as string));
     await expect(statusRegion(page, "paste")).toHaveText("Connected to OpenRouter.");
     await expect(section(page, "paste").getByLabel("Paste the code from OpenRouter")).toHaveCount(0);
@@ -269,8 +257,8 @@ test.describe("paste flow: what the user pastes", () => {
       code: (emulator: RunningOpenRouterEmulator, demoUrl: string) => mintForeignCode(emulator, `${demoUrl}/`),
     },
   ]) {
-    test(`a pasted wrong code (${wrong.name}): invalid_code; a new attempt then succeeds`, async ({ page, demo, emulator }) => {
-      const sent = watchExchangeRequests(page, emulator);
+    test(`a pasted wrong code (${wrong.name}): invalid_code; a new attempt then succeeds`, async ({ page, demo, emulator, network }) => {
+      const sent = watchExchangeRequests(network, emulator);
       await page.goto(demo.url);
       const shown = await approveInTab(page);
       const code = await wrong.code(emulator, demo.url);
@@ -293,8 +281,8 @@ test.describe("paste flow: what the user pastes", () => {
     });
   }
 
-  test("pasted text that is no code at all: invalid_request, nothing sent", async ({ page, demo, emulator }) => {
-    const sent = watchExchangeRequests(page, emulator);
+  test("pasted text that is no code at all: invalid_request, nothing sent", async ({ page, demo, emulator, network }) => {
+    const sent = watchExchangeRequests(network, emulator);
     await page.goto(demo.url);
     await approveInTab(page);
     await submit(page, "two words");
@@ -305,8 +293,8 @@ test.describe("paste flow: what the user pastes", () => {
     expect(exchangePosts(emulator)).toEqual([]);
   });
 
-  test("a code pasted again after it was used: its error code, and the first key stays the only one", async ({ page, demo, emulator }) => {
-    const sent = watchExchangeRequests(page, emulator);
+  test("a code pasted again after it was used: its error code, and the first key stays the only one", async ({ page, demo, emulator, network }) => {
+    const sent = watchExchangeRequests(network, emulator);
     await page.goto(demo.url);
     const code = await approveInTab(page);
     await submit(page, code);

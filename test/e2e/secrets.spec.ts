@@ -2,9 +2,8 @@
 // page of the browser (popups and tabs included) through the popup, redirect, minted and paste
 // flows: console, every URL visited or requested, every request's headers and body, every storage
 // write, the final storage and the DOM. Another makes the provider echo the secrets in an error.
-import type { BrowserContext, Page } from "@playwright/test";
-import { exchanges, expectCleanUrl, expectLogEndsWith, expectNoSecretsInStorage, section } from "./fixtures.js";
-import { captureVerifiers, clickForPopup, decideInPopup, dumpStorage, expect, expectNoAttemptLeft, s256, statusRegion, test } from "./support-faults.js";
+import { exchanges, expectCleanUrl, expectLogEndsWith, expectNoSecretsInStorage, section, type Network } from "./fixtures.js";
+import { clickForPopup, decideInPopup, dumpStorage, expect, expectNoAttemptLeft, s256, statusRegion, test, verifiersSeen } from "./support-faults.js";
 
 interface Observed {
   console: string[];
@@ -13,51 +12,32 @@ interface Observed {
   storageWrites: Array<{ area: string; origin: string; name: string; value: string }>;
 }
 
-/** Watches every page of `context`, `page` included, from now on (install before the first goto). */
-async function observe(context: BrowserContext, page: Page): Promise<Observed> {
-  const seen: Observed = { console: [], urls: [], requests: [], storageWrites: [] };
-  const watchPage = (p: Page) => {
-    p.on("framenavigated", (frame) => seen.urls.push(frame.url()));
-    p.on("pageerror", (error) => seen.console.push(`pageerror: ${error.message}\n${error.stack ?? ""}`));
+/**
+ * What every window of the test (popups and tabs included) did, as the recording proxy and the
+ * page probes saw it: console lines and page errors, every URL visited or requested (the
+ * address bar's too, as history changed it), every request with its headers and body, every
+ * storage write.
+ */
+function observed(network: Network): Observed {
+  const reports = network.reports();
+  const requests = network.requests().map(({ method, url, headers, body }) => ({ method, url, headers, body }));
+  return {
+    console: reports.flatMap((r) => (r.kind === "console" ? [`${String(r.level)}: ${String(r.text)}`] : r.kind === "error" ? [`pageerror: ${String(r.message)}`] : [])),
+    urls: [...requests.map((r) => r.url), ...reports.flatMap((r) => (r.kind === "url" ? [String(r.url)] : []))],
+    requests,
+    storageWrites: reports.flatMap((r) =>
+      r.kind === "storage" ? [{ area: String(r.area), origin: String(r.origin), name: String(r.name), value: String(r.value) }] : [],
+    ),
   };
-  watchPage(page);
-  context.on("page", watchPage);
-  context.on("console", (message) => seen.console.push(`${message.type()}: ${message.text()}`));
-  context.on("request", (request) => {
-    seen.requests.push({ method: request.method(), url: request.url(), headers: request.headers(), body: request.postData() ?? "" });
-    seen.urls.push(request.url());
-    const redirected = request.redirectedFrom();
-    if (redirected) seen.urls.push(redirected.url());
-  });
-  await context.exposeBinding("__e2eStorageWrite", ({ frame }, area: string, name: string, value: string) => {
-    seen.storageWrites.push({ area, origin: new URL(frame.url()).origin, name, value });
-  });
-  await context.addInitScript(() => {
-    const setItem = Storage.prototype.setItem;
-    Storage.prototype.setItem = function (this: Storage, name: string, value: string) {
-      let area = "unknown";
-      try {
-        area = this === window.localStorage ? "local" : this === window.sessionStorage ? "session" : "unknown";
-      } catch {
-        // blocked storage
-      }
-      const report = (window as unknown as { __e2eStorageWrite?: (area: string, name: string, value: string) => Promise<void> }).__e2eStorageWrite;
-      void report?.(area, String(name), String(value));
-      return setItem.call(this, name, value);
-    };
-  });
-  return seen;
 }
 
 test.describe("secrets stay where they belong", () => {
   test("popup, redirect, minted and paste: the key and the verifier never reach the console, a URL, another request, storage or the page", async ({
     page,
-    context,
     demo,
     emulator,
+    network,
   }) => {
-    const seen = await observe(context, page);
-    const verifiers = await captureVerifiers(context);
     await page.goto(demo.url);
 
     // Popup: storage while it waits holds the attempt id only.
@@ -91,13 +71,15 @@ test.describe("secrets stay where they belong", () => {
     await expectLogEndsWith(page, "paste", ["exchanging", "connected"]);
 
     // What there was to keep secret: four keys, and the verifiers the page hashed.
+    const seen = observed(network);
+    const verifiers = verifiersSeen(network);
     const ok = exchanges(emulator).ok;
     expect(exchanges(emulator).all, "four flows, four exchanges").toHaveLength(4);
     const keys = ok.map((e) => e.key as string);
     const codes = ok.map((e) => e.code as string);
     const exchangeUrl = `${emulator.apiBaseUrl}/auth/keys`;
     const isExchange = (r: Observed["requests"][number]) => r.method === "POST" && r.url === exchangeUrl;
-    await expect.poll(() => seen.requests.filter(isExchange).length, { message: "exchange requests the browser sent" }).toBe(4);
+    await expect.poll(() => observed(network).requests.filter(isExchange).length, { message: "exchange requests the browser sent" }).toBe(4);
     const exchangeBodies = seen.requests.filter(isExchange).map((r) => JSON.parse(r.body) as Record<string, string>);
     expect(exchangeBodies.map((b) => b.code).sort(), "one exchange request per code").toEqual([...codes].sort());
     for (const body of exchangeBodies) expect(verifiers, "the verifier sent was one the page hashed").toContain(body.code_verifier);
@@ -151,28 +133,27 @@ test.describe("secrets stay where they belong", () => {
     // What is left: nothing.
     await expectNoSecretsInStorage(page, emulator);
     await expectNoAttemptLeft(page);
-    expect(await context.cookies()).toEqual([]);
+    // No cookie was set or sent, by any page or server.
+    expect(network.requests().filter((r) => r.headers.cookie || r.responseHeaders?.["set-cookie"])).toEqual([]);
     const html = await page.content();
     for (const { kind, value } of secrets) expect(html, `the ${kind} in the page`).not.toContain(value);
     // (The popup's state went with the redirect's page change.)
     for (const flow of ["redirect", "paste"] as const) await expect(statusRegion(page, flow)).toHaveText("Connected to OpenRouter.");
   });
 
-  test("an error answer that echoes the code and the verifier: both redacted in the message shown", async ({ page, context, demo, emulator }) => {
-    const seen = await observe(context, page);
+  test("an error answer that echoes the code and the verifier: both redacted in the message shown", async ({ page, demo, emulator, network }) => {
     const exchangeUrl = `${emulator.apiBaseUrl}/auth/keys`;
     const echoed: Array<{ code: string; verifier: string }> = [];
     // A provider (or proxy) that quotes the request back in its error.
-    await context.route(exchangeUrl, async (route) => {
-      const request = route.request();
-      if (request.method() !== "POST") return route.fallback();
-      const body = request.postDataJSON() as { code: string; code_verifier: string };
+    network.route((request) => {
+      if (request.url.href !== exchangeUrl || request.method !== "POST") return undefined;
+      const body = JSON.parse(request.body) as { code: string; code_verifier: string };
       echoed.push({ code: body.code, verifier: body.code_verifier });
-      return route.fulfill({
+      return {
         status: 403,
         headers: { "Content-Type": "application/json", "Access-Control-Allow-Origin": new URL(demo.url).origin },
         body: JSON.stringify({ error: { code: 403, message: `Invalid code_verifier ${body.code_verifier} for code ${body.code}` } }),
-      });
+      };
     });
     await page.goto(demo.url);
     const popup = await clickForPopup(page, section(page, "popup").getByRole("button", { name: "Connect OpenRouter" }));
@@ -185,7 +166,7 @@ test.describe("secrets stay where they belong", () => {
     const html = await page.content();
     expect(html).not.toContain(verifier);
     expect(html).not.toContain(code);
-    for (const line of seen.console) {
+    for (const line of observed(network).console) {
       expect(line).not.toContain(verifier);
       expect(line).not.toContain(code);
     }

@@ -1,17 +1,16 @@
 // Helpers of faults.spec.ts, beyond.spec.ts and secrets.spec.ts (fixtures.ts belongs to the demo's
 // flow tests; everything extra lives here).
 //
-// - `harness`: a tiny page of our own on the demo server's origin, its scripts swapped in by a
-//   Playwright route (no server change): ConnectButtons with the props a test needs and the demo
-//   does not expose (timeoutMs, mint, persist + showBalance, ...), bundled once per worker from
-//   src/ with Vite.
+// - `harness`: a tiny page of our own on the demo server's origin, served by the recording proxy
+//   (no server change): the demo's index.html with its scripts swapped for ConnectButtons with the
+//   props a test needs and the demo does not expose (timeoutMs, mint, persist + showBalance, ...),
+//   bundled once per worker from src/ with Vite.
 // - `clocked`: a second emulator whose clock a test moves forward (real code expiry).
 // - storage dumps, the emulator's exchange requests, PKCE verifiers seen by the page.
 import { createHash, randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
-import type { BrowserContext, Locator, Page, Request } from "@playwright/test";
 import { startOpenRouterEmulator, type RunningOpenRouterEmulator } from "../../src/emulator/index.js";
-import { expect, expectLogEndsWith, section, test as base, type Flow } from "./fixtures.js";
+import { clickForPopup, expect, expectLogEndsWith, section, test as base, type Flow, type Locator, type Network, type PageFetch, type Window } from "./fixtures.js";
 
 export const HARNESS_PATH = "/__e2e__/harness";
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
@@ -48,17 +47,12 @@ import { createElement as h, Fragment, StrictMode, useCallback, useRef, useState
 import { createRoot } from "react-dom/client";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { ConnectButton, createOpenRouterAuthClient, OpenRouterAuthProvider, useAuthCallback } from ${JSON.stringify(`${REPO}src/index.ts`)};
+import { maskKey } from ${JSON.stringify(`${REPO}src/core/rules.ts`)};
 
 const config = window.__E2E_HARNESS__;
 const client = config.clientTimeoutMs
   ? createOpenRouterAuthClient({ baseUrl: config.baseUrl, mintUrl: config.mintUrl, timeoutMs: config.clientTimeoutMs })
   : undefined;
-
-function mask(key) {
-  const prefix = /^sk-or-v\\d+-/.exec(key)?.[0] ?? "";
-  const rest = key.slice(prefix.length);
-  return prefix + rest.slice(0, 4) + "\\u2026" + rest.slice(-4);
-}
 
 function App() {
   const [entries, setEntries] = useState([]);
@@ -85,7 +79,7 @@ function App() {
           },
           button.label ?? "Connect OpenRouter",
         ),
-        h("p", { "data-testid": button.flow + "-key" }, keys[button.flow] ? mask(keys[button.flow].key) : "No key yet."),
+        h("p", { "data-testid": button.flow + "-key" }, keys[button.flow] ? maskKey(keys[button.flow].key) : "No key yet."),
       ),
     ),
     h("ol", { "data-testid": "status-log" }, entries.map((entry) => h("li", { key: entry.id, "data-flow": entry.flow }, h("span", { className: "text" }, entry.text)))),
@@ -164,34 +158,27 @@ export const test = base.extend<SupportTestFixtures, SupportWorkerFixtures>({
       },
     });
   },
-  harness: async ({ context, demo, harnessBundle }, provide) => {
+  harness: async ({ network, demo, harnessBundle }, provide) => {
     const origin = new URL(demo.url).origin;
+    const script = (body: string) => ({ status: 200, headers: { "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "no-store" }, body });
     await provide(async (config) => {
-      // The document itself comes from the demo server (any unknown path gets its index.html), so
-      // Chromium counts the page as loopback and lets it call the emulator on 127.0.0.1 (a page a
-      // route fulfills would be "public" and Local Network Access would block those calls). Only
-      // its scripts are swapped: the config, the entry (Vite names it after index.html) and any
-      // other chunk of the demo (emptied, should the demo ever be split).
-      await context.route(
-        (url) => url.origin === origin && (url.pathname === "/demo-config.js" || /^\/assets\/[^/]+\.js$/.test(url.pathname)),
-        (route) => {
-          let frameUrl: string;
-          try {
-            frameUrl = route.request().frame().url();
-          } catch {
-            return route.fallback();
-          }
-          if (!frameUrl.startsWith(origin) || new URL(frameUrl).pathname !== HARNESS_PATH) return route.fallback();
-          const path = new URL(route.request().url()).pathname;
-          const body =
-            path === "/demo-config.js"
-              ? `window.__E2E_HARNESS__ = ${JSON.stringify(config)};\n`
-              : /^\/assets\/index-[^/]+\.js$/.test(path)
-                ? harnessBundle
-                : "export {};\n";
-          return route.fulfill({ status: 200, headers: { "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "no-store" }, body });
-        },
-      );
+      // The demo's own index.html (straight from the demo server), its two scripts swapped for
+      // the harness config and bundle; served on the demo's origin, so the mint route and the
+      // callback are the app's own, as in the demo.
+      network.route(async ({ method, url }) => {
+        if (url.origin !== origin || method !== "GET") return undefined;
+        if (url.pathname === HARNESS_PATH) {
+          const index = await (await fetch(`${origin}/`)).text();
+          const html = index
+            .replace(/<script src="\/demo-config\.js"><\/script>/, `<script src="${HARNESS_PATH}/config.js"></script>`)
+            .replace(/<script type="module"([^>]*) src="\/assets\/[^"]+\.js"><\/script>/, `<script type="module"$1 src="${HARNESS_PATH}/app.js"></script>`);
+          if (!html.includes(`${HARNESS_PATH}/config.js`) || !html.includes(`${HARNESS_PATH}/app.js`)) throw new Error("the demo's index.html no longer has the scripts the harness swaps");
+          return { status: 200, headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" }, body: html };
+        }
+        if (url.pathname === `${HARNESS_PATH}/config.js`) return script(`window.__E2E_HARNESS__ = ${JSON.stringify(config)};\n`);
+        if (url.pathname === `${HARNESS_PATH}/app.js`) return script(harnessBundle);
+        return undefined;
+      });
       return `${origin}${HARNESS_PATH}`;
     });
   },
@@ -207,17 +194,13 @@ export function exchangePosts(emulator: RunningOpenRouterEmulator) {
 }
 
 /**
- * The exchange requests the browser sends (`POST .../auth/keys`), from every page of `page`'s
- * context: what the library asked for. Chromium's own resend of a POST whose connection died
+ * The exchange requests (`POST .../auth/keys`) the pages' scripts sent, from every window of the
+ * test: what the library asked for. A browser's own resend of a POST whose connection died
  * reaches the emulator (exchangePosts) but is not a request of the page's.
  */
-export function watchExchangeRequests(page: Page, emulator: RunningOpenRouterEmulator): () => Request[] {
-  const sent: Request[] = [];
+export function watchExchangeRequests(network: Network, emulator: RunningOpenRouterEmulator): () => PageFetch[] {
   const url = `${emulator.apiBaseUrl}/auth/keys`;
-  page.context().on("request", (request) => {
-    if (request.method() === "POST" && request.url() === url) sent.push(request);
-  });
-  return () => [...sent];
+  return () => network.fetches().filter((request) => request.method === "POST" && request.url === url);
 }
 
 /** The emulator's exchange events for `code`. */
@@ -254,7 +237,7 @@ export async function mintForeignCode(emulator: RunningOpenRouterEmulator, callb
 export type StorageEntry = { area: "session" | "local"; name: string; value: string };
 
 /** Every entry of both storages of `page`'s origin. */
-export async function dumpStorage(page: Page): Promise<StorageEntry[]> {
+export async function dumpStorage(page: Window): Promise<StorageEntry[]> {
   return page.evaluate(() => {
     const entries: Array<{ area: "session" | "local"; name: string; value: string }> = [];
     for (const [area, storage] of [
@@ -275,7 +258,7 @@ export async function dumpStorage(page: Page): Promise<StorageEntry[]> {
  * fixtures.expectNoSecretsInStorage (which knows only the verifiers of codes the emulator issued),
  * it also catches the verifier of an attempt that never got a code. `allow` names records to keep.
  */
-export async function expectNoAttemptLeft(page: Page, { allow = [] as string[] } = {}): Promise<void> {
+export async function expectNoAttemptLeft(page: Window, { allow = [] as string[] } = {}): Promise<void> {
   const dump = await dumpStorage(page);
   const context = JSON.stringify(dump);
   for (const entry of dump) {
@@ -286,7 +269,7 @@ export async function expectNoAttemptLeft(page: Page, { allow = [] as string[] }
 }
 
 /** The ConnectButton of `flow` is ready for a new attempt: enabled, not busy, no Cancel. */
-export async function expectReady(page: Page, flow: Flow, name: string | RegExp): Promise<Locator> {
+export async function expectReady(page: Window, flow: Flow, name: string | RegExp): Promise<Locator> {
   const button = section(page, flow).getByRole("button", { name });
   await expect(button).toBeEnabled();
   await expect(button).toHaveAttribute("aria-busy", "false");
@@ -295,64 +278,37 @@ export async function expectReady(page: Page, flow: Flow, name: string | RegExp)
 }
 
 /** The button's role=status live region (the ConnectButton's own, not the copy button's). */
-export function statusRegion(page: Page, flow: Flow): Locator {
+export function statusRegion(page: Window, flow: Flow): Locator {
   return section(page, flow).locator(".orc-status[role=status]");
 }
 
-/** Clicks `button` and returns the popup (or tab) it opens, once its page has loaded. */
-export async function clickForPopup(page: Page, button: Locator): Promise<Page> {
-  const popupPromise = page.waitForEvent("popup");
-  await button.click();
-  const popup = await popupPromise;
-  await popup.waitForLoadState("domcontentloaded");
-  return popup;
-}
+export { clickForPopup };
 
 /**
  * Clicks Approve or Deny on the consent page in a popup. The flow closes the popup soon after
  * (fastest on Deny): should it be gone before Playwright reports the click done, the click did
  * its work and that is no failure of the test.
  */
-export async function decideInPopup(popup: Page, decision: "Approve" | "Deny"): Promise<void> {
+export async function decideInPopup(popup: Window, decision: "Approve" | "Deny"): Promise<void> {
   await popup
     .getByRole("button", { name: decision })
     .click()
-    .catch((error: unknown) => {
-      if (!popup.isClosed()) throw error;
+    .catch(async (error: unknown) => {
+      if (!(await popup.isClosed())) throw error;
     });
 }
 
 /** Approves on the emulator's consent page in `popup` and waits for the flow of `flow` to connect. */
-export async function approveAndConnect(page: Page, popup: Page, flow: Flow): Promise<void> {
+export async function approveAndConnect(page: Window, popup: Window, flow: Flow): Promise<void> {
   await decideInPopup(popup, "Approve");
   await expectLogEndsWith(page, flow, ["exchanging", "connected"]);
 }
 
 /**
- * Records every ASCII string the page hashes with SHA-256 that looks like a PKCE verifier
- * (RFC 7636 charset, 43-128 chars): the verifiers of all attempts, including ones that never
- * reach an exchange. Install before the pages load.
+ * Every ASCII string the pages of the test hashed with SHA-256 that looks like a PKCE verifier
+ * (RFC 7636 charset, 43-128 chars), as the page probe reported them: the verifiers of all
+ * attempts, including ones that never reach an exchange.
  */
-export async function captureVerifiers(context: BrowserContext): Promise<string[]> {
-  const seen: string[] = [];
-  await context.exposeBinding("__e2eVerifierSeen", (_source, value: unknown) => {
-    if (typeof value === "string" && !seen.includes(value)) seen.push(value);
-  });
-  await context.addInitScript(() => {
-    const subtle = globalThis.crypto?.subtle;
-    if (!subtle) return;
-    const digest = subtle.digest.bind(subtle);
-    subtle.digest = (algorithm: AlgorithmIdentifier, data: BufferSource) => {
-      try {
-        const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-        const text = new TextDecoder().decode(bytes);
-        const report = (window as unknown as { __e2eVerifierSeen?: (value: string) => Promise<void> }).__e2eVerifierSeen;
-        if (/^[A-Za-z0-9._~-]{43,128}$/.test(text)) void report?.(text);
-      } catch {
-        // not text: not a verifier
-      }
-      return digest(algorithm, data);
-    };
-  });
-  return seen;
+export function verifiersSeen(network: Network): string[] {
+  return [...new Set(network.reports().filter((report) => report.kind === "digest").map((report) => String(report.value)))];
 }
