@@ -6,6 +6,8 @@
 //                module that uses hooks or react-query at run time does;
 //   4. build:    `next build` (Turbopack), whose TypeScript step must run;
 //   5. the emulator from the installed package, then `next start` pointed at it:
+//      - the HTML as served: the Server Component's text, the client component's buttons and
+//        their stylesheet, a session cookie (HttpOnly, SameSite=Lax);
 //      - the mint and exchange routes refuse a foreign Origin and a request without a session;
 //      - Chromium runs popup, redirect, minted and server exchange, each in a fresh browser
 //        context: exactly one exchange per flow, the page shows that key's hint, no console error
@@ -222,6 +224,27 @@ async function buildFailsOnTypeError(project) {
     rmSync(probe, { force: true });
   }
   throw new Error("next build passed with a type error in app/type-error-probe.ts");
+}
+
+/**
+ * The server's HTML, before any script runs: the Server Component's text, the client component's
+ * buttons rendered on the server, their stylesheet (no flash before hydration), a new session cookie.
+ */
+async function checkServerRender(app) {
+  const answer = await fetch(app.url, { headers: { Accept: "text/html" } });
+  const html = await answer.text();
+  const expected = {
+    "the page's heading": "<h1>Connect OpenRouter</h1>",
+    "the popup button": "Connect OpenRouter</span></button>",
+    "the server-exchange button": "Connect, key on the server</span></button>",
+    "the Server Component's stored-key line": "No key stored on the server for this session.",
+    "the button's stylesheet": ".orc:not(:where([data-unstyled]))",
+  };
+  const missing = Object.entries(expected).filter(([, text]) => !html.includes(text)).map(([what]) => what);
+  if (answer.status !== 200 || missing.length) throw new Error(`HTTP ${answer.status}; missing ${missing.join(", ")}`);
+  const cookie = answer.headers.getSetCookie().find((c) => c.startsWith("demo_session="));
+  if (!cookie || !/;\s*HttpOnly/i.test(cookie) || !/;\s*SameSite=Lax/i.test(cookie)) throw new Error(`session cookie: ${cookie?.replace(/=[^;]+/, "=…")}`);
+  return `${(html.length / 1024).toFixed(1)} kB of HTML with ${Object.keys(expected).join(", ")}; Set-Cookie demo_session HttpOnly, SameSite=Lax`;
 }
 
 /** The routes fail closed: another site's page, or a request without a session, gets nothing. */
@@ -454,7 +477,11 @@ async function main() {
     });
     if (!ready) return false;
     const begin = Date.now();
-    const passed = (command === "dev" || (await step("routes fail closed (foreign Origin, no session)", () => checkRoutesRefuse(app)))) && (await browserFlows(app, emulator, maskKey, command));
+    const passed =
+      (command === "dev" ||
+        ((await step("server render (no JavaScript)", () => checkServerRender(app))) &&
+          (await step("routes fail closed (foreign Origin, no session)", () => checkRoutesRefuse(app))))) &&
+      (await browserFlows(app, emulator, maskKey, command));
     times[timeKey] = Date.now() - begin;
     if (!passed) console.log(`next ${command}'s output:\n${tail(app.output(), 30)}`);
     await stopServer(app);

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { connectButtonCss } from "openrouter-connect";
 import type { ReactNode } from "react";
 import "./globals.css";
 
@@ -10,6 +11,10 @@ export const metadata: Metadata = {
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
+      <head>
+        {/* The button's stylesheet in the server's HTML: styled before hydration, no flash. */}
+        <style>{connectButtonCss}</style>
+      </head>
       <body>{children}</body>
     </html>
   );
