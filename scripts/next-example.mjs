@@ -287,6 +287,19 @@ function watch(context) {
   return seen;
 }
 
+/** Every response body read so far, within a deadline (a stream that never ends must not hang the run). */
+async function bodiesRead(seen) {
+  let timer;
+  const deadline = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`response bodies not read within ${UI_TIMEOUT_MS} ms`)), UI_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([Promise.all(seen.pending), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** What must never show up: errors, warnings, hydration messages. */
 function problemsIn(seen) {
   const problems = seen.errors.map((e) => `page error: ${e.split("\n")[0]}`);
@@ -334,7 +347,7 @@ async function flow(browser, app, emulator, maskKey, name, act) {
     if (shown !== expected) throw new Error(`the page shows "${shown}", expected "${expected}"`);
     if (/[?&](code|error)=/.test(page.url())) throw new Error(`the callback's parameters are still in the address: ${page.url()}`);
     const more = extra ? await extra({ page, context, seen, key: exchange.key }) : "";
-    await Promise.all(seen.pending);
+    await bodiesRead(seen);
     // The app's own OpenRouter key (the mint route's) never reaches a page of the app.
     const leaked = seen.bodies.filter((b) => b.url.startsWith(app.url) && b.text.includes(emulator.apiKey)).map((b) => b.url);
     if (leaked.length) throw new Error(`the app's OpenRouter key is in ${leaked.join(", ")}`);
@@ -353,7 +366,7 @@ async function keyAbsent({ page, context, seen, key }) {
   await hydrated(page);
   const stored = page.getByRole("region", { name: "Key stays on the server" }).getByText("Stored on the server for this session:");
   await stored.waitFor({ timeout: UI_TIMEOUT_MS });
-  await Promise.all(seen.pending);
+  await bodiesRead(seen);
   const places = {
     DOM: await page.content(),
     storage: await page.evaluate(() => JSON.stringify({ local: { ...localStorage }, session: { ...sessionStorage } })),
@@ -370,7 +383,13 @@ async function keyAbsent({ page, context, seen, key }) {
 }
 
 async function browserFlows(app, emulator, maskKey, command) {
-  const browser = await pw.chromium.launch({ ...chromiumLaunchOptions(), headless: true });
+  let browser;
+  try {
+    browser = await pw.chromium.launch({ ...chromiumLaunchOptions(), headless: true });
+  } catch (error) {
+    report(`Chromium (next ${command}) launch`, false, error instanceof Error ? error.message : String(error));
+    return false;
+  }
   const region = (page, name) => page.getByRole("region", { name, exact: true });
   const browserHint = (page, name) => ({ hintLocator: region(page, name).getByText(/^Key in this browser:/), prefix: "Key in this browser:" });
   const approveInPopup = async (page, section, label) => {
