@@ -5,7 +5,7 @@ import { DEFAULT_AUTH_URL, keysUrlFor } from "../core/authorization-url.js";
 import { createOpenRouterAuthClient, type OpenRouterAuthClient, type OpenRouterAuthClientOptions } from "../core/client.js";
 import { OpenRouterAuthError } from "../core/errors.js";
 import { checkServiceUrl } from "../core/http-url.js";
-import type { ConnectMessages } from "../core/messages.js";
+import { resolveConnectMessages, type ConnectMessages } from "../core/messages.js";
 
 export interface OpenRouterAuthConfig {
   client: OpenRouterAuthClient;
@@ -32,13 +32,14 @@ export interface OpenRouterAuthProviderProps extends Omit<OpenRouterAuthClientOp
   /**
    * Texts for every component below, in your users' language: a shipped locale
    * (`import { de } from "openrouter-connect/locales"`) or your own `Partial<ConnectMessages>`.
-   * A key left out, empty or not a string shows in English. A component's `messages` prop goes over these.
+   * A key left out, empty or not a string shows in English (or in an outer provider's `messages`).
+   * A component's `messages` prop goes over these.
    */
   messages?: Partial<ConnectMessages>;
   /**
    * BCP 47 language tag (`de-DE`) that balances are formatted for (`Intl.NumberFormat`, USD).
    * Default: the browser's language, once hydrated (the server and the first render use `en-US`,
-   * so they agree). An invalid tag is ignored.
+   * so they agree). An invalid tag is ignored. Default: an outer provider's.
    */
   locale?: string;
   children?: ReactNode;
@@ -78,14 +79,19 @@ export function OpenRouterAuthProvider({
   locale,
 }: OpenRouterAuthProviderProps) {
   const categories = typeof appCategories === "string" ? appCategories : appCategories?.join(",");
+  // A provider inside another (a section with its own mint route, say) keeps the outer one's language.
+  const outer = useContext(OpenRouterAuthContext);
+  const outerTexts = outer?.messages;
+  const texts = useMemo(() => (outerTexts && messages ? resolveConnectMessages(outerTexts, messages) : (messages ?? outerTexts)), [outerTexts, messages]);
+  const language = locale ?? outer?.locale;
   // Its own memo: texts written inline (a new object each render) must not make a new client.
   const ownClient = useMemo(
     () => client ?? createOpenRouterAuthClient({ baseUrl, mintUrl, exchangeUrl, apiKey, fetch, appUrl, appTitle, appCategories: categories, timeoutMs }),
     [client, baseUrl, mintUrl, exchangeUrl, apiKey, fetch, appUrl, appTitle, categories, timeoutMs],
   );
   const value = useMemo<OpenRouterAuthConfig>(
-    () => ({ client: ownClient, authUrl, keysUrl: keysPage(keysUrl, authUrl), messages, locale }),
-    [ownClient, authUrl, keysUrl, messages, locale],
+    () => ({ client: ownClient, authUrl, keysUrl: keysPage(keysUrl, authUrl), messages: texts, locale: language }),
+    [ownClient, authUrl, keysUrl, texts, language],
   );
   return <OpenRouterAuthContext.Provider value={value}>{children}</OpenRouterAuthContext.Provider>;
 }

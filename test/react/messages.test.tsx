@@ -5,7 +5,7 @@
 import { act, fireEvent, renderHook, screen, waitFor } from "@testing-library/react";
 import type { ReactNode } from "react";
 import { describe, expect, it, vi } from "vitest";
-import { AuthCallback, ConnectButton, defaultMessages, useConnectMessages, type ConnectMessages } from "../../src/index.js";
+import { AuthCallback, ConnectButton, defaultMessages, OpenRouterAuthProvider, useConnectMessages, useReaderLocale, type ConnectMessages } from "../../src/index.js";
 import { de, fr } from "../../src/locales/index.js";
 import { freshEmulatorPerTest, Providers, renderWith } from "./helpers.js";
 
@@ -176,3 +176,23 @@ describe("AuthCallback", () => {
     await act(async () => {});
   });
 });
+
+describe("providers inside providers", () => {
+  it("an inner provider (another client, say) keeps the outer one's language, key by key under its own", () => {
+    renderWith(
+      emulator,
+      <OpenRouterAuthProvider baseUrl={emulator.apiBaseUrl} messages={{ connect: "Inner connect", cancel: "" }}>
+        <ConnectButton onKey={vi.fn()} showBalance />
+        <Probe />
+      </OpenRouterAuthProvider>,
+      { messages: de, locale: "de-DE" },
+    );
+    expect(mainButton()).toHaveAccessibleName("Inner connect");
+    expect(screen.getByTestId("probe")).toHaveTextContent(JSON.stringify([de.cancel, de.disconnect, "de-DE"]));
+  });
+});
+
+function Probe() {
+  const t = useConnectMessages();
+  return <output data-testid="probe">{JSON.stringify([t.cancel, t.disconnect, useReaderLocale()])}</output>;
+}
