@@ -38,8 +38,8 @@ export interface OpenRouterAuthProviderProps extends Omit<OpenRouterAuthClientOp
   messages?: Partial<ConnectMessages>;
   /**
    * BCP 47 language tag (`de-DE`) that balances are formatted for (`Intl.NumberFormat`, USD).
-   * Default: the browser's language, once hydrated (the server and the first render use `en-US`,
-   * so they agree). An invalid tag is ignored. Default: an outer provider's.
+   * Default: an outer provider's, else the browser's language once hydrated (the server render and
+   * hydration use `en-US`, so they agree). An invalid tag is ignored.
    */
   locale?: string;
   children?: ReactNode;
