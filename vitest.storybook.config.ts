@@ -13,7 +13,9 @@ export default defineConfig({
     name: "storybook",
     // One test page at a time: live flows open popups and frames that talk to their story's window.
     fileParallelism: false,
-    testTimeout: 30_000,
+    // A status or error story plays once per shipped locale (8 runs): the slowest, a redirect to
+    // the consent page and back in a frame, takes about 20 s on a quiet machine.
+    testTimeout: 60_000,
     browser: {
       enabled: true,
       headless: true,

@@ -4,12 +4,13 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { http } from "msw";
 import { setupWorker } from "msw/browser";
 import { createPreviewAnnotations } from "msw-storybook-addon/preview";
-import { resetCallbackState } from "../src/core/flow/callback.js";
 import { OpenRouterAuthProvider } from "../src/index.js";
 import { createOpenRouterHandlers } from "../src/testing/index.js";
 import { hostEmulator, respond } from "../stories/support/emulator/bridge.js";
 import { attachEmulator, emulatorOf, type OpenRouterParameters, type StoryEmulator } from "../stories/support/emulator/story-emulator.js";
 import { consentPageUrl, EMULATOR_ORIGIN } from "../stories/support/emulator/urls.js";
+import { forgetFlowState } from "../stories/support/flow-state.js";
+import { forgetSwitchedLocale, LocaleScope, STORY_LOCALES } from "../stories/support/locales.js";
 
 // ---------------------------------------------------------------- msw
 
@@ -41,13 +42,6 @@ window.open = (...args: Parameters<typeof window.open>) => {
   return opened;
 };
 
-function forgetFlowState(): void {
-  resetCallbackState();
-  for (const storage of [window.sessionStorage, window.localStorage]) {
-    for (const key of Object.keys(storage)) if (key.startsWith("openrouter-connect:")) storage.removeItem(key);
-  }
-}
-
 // ---------------------------------------------------------------- one emulator per story
 
 let stories = 0;
@@ -74,31 +68,52 @@ function openRouterBeforeEach(context: StoryContext) {
     emulator.queryClient.clear();
     for (const opened of openedWindows.splice(0)) opened.close();
     forgetFlowState();
+    forgetSwitchedLocale(context.id);
   };
 }
 
 /**
  * Every story runs inside the providers an app would have: react-query's client and an
  * `OpenRouterAuthProvider` pointed at the story's emulator (`baseUrl`, the consent page as
- * `authUrl`, and the emulator's key as `apiKey` for the minted flow).
+ * `authUrl`, and the emulator's key as `apiKey` for the minted flow), in the toolbar's locale:
+ * its `messages` and `locale` on the provider, its `dir` and `lang` on the story's element.
  */
 const withOpenRouter: Decorator = (Story, context) => {
   const emulator = emulatorOf(context);
   const { apiKey } = (context.parameters.openrouter ?? {}) as OpenRouterParameters;
   return (
     <QueryClientProvider client={emulator.queryClient}>
-      <OpenRouterAuthProvider
-        baseUrl={emulator.apiBaseUrl}
-        authUrl={emulator.consentUrl}
-        apiKey={apiKey === null ? undefined : (apiKey ?? emulator.apiKey)}
-      >
-        <Story />
-      </OpenRouterAuthProvider>
+      <LocaleScope storyId={context.id} global={context.globals.locale}>
+        {(locale) => (
+          <OpenRouterAuthProvider
+            baseUrl={emulator.apiBaseUrl}
+            authUrl={emulator.consentUrl}
+            apiKey={apiKey === null ? undefined : (apiKey ?? emulator.apiKey)}
+            messages={locale.messages}
+            locale={locale.tag}
+          >
+            <Story />
+          </OpenRouterAuthProvider>
+        )}
+      </LocaleScope>
     </QueryClientProvider>
   );
 };
 
 const preview: Preview = {
+  // The toolbar's locale switcher: every story renders in the language picked there.
+  globalTypes: {
+    locale: {
+      description: "Language of the components' texts (openrouter-connect/locales)",
+      toolbar: {
+        title: "Locale",
+        icon: "globe",
+        items: STORY_LOCALES.map(({ id, name, tag }) => ({ value: id, title: name, right: tag })),
+        dynamicTitle: true,
+      },
+    },
+  },
+  initialGlobals: { locale: "en" },
   beforeEach: [mswAnnotations.beforeEach, openRouterBeforeEach].flat().filter((hook) => hook !== undefined),
   decorators: [withOpenRouter],
   parameters: {

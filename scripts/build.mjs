@@ -19,5 +19,15 @@ for (const source of walk("src").filter((f) => /\.tsx?$/.test(f) && !f.endsWith(
     process.exit(1);
   }
 }
+// Every entry point of package.json "exports" (".", "./core", "./locales", …) must have been built.
+const { exports: entries } = JSON.parse(readFileSync("package.json", "utf8"));
+for (const [entry, target] of Object.entries(entries)) {
+  for (const file of typeof target === "string" ? [target] : Object.values(target)) {
+    if (!existsSync(file)) {
+      console.error(`build: export "${entry}" points at ${file}, which the build did not produce`);
+      process.exit(1);
+    }
+  }
+}
 if (existsSync("dist/emulator/cli.js")) chmodSync("dist/emulator/cli.js", 0o755);
 console.log(`build: dist/ ready, ${clientModules} client modules keep 'use client'`);

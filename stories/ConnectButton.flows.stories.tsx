@@ -2,6 +2,7 @@ import type { Meta, StoryObj } from "@storybook/react-vite";
 import { expect, fn, userEvent, waitFor, within } from "storybook/test";
 import { ConnectButton } from "../src/index.js";
 import { BrowserTab } from "./support/BrowserTab.js";
+import { buttonName, localeOf, useStoryLocale } from "./support/locales.js";
 import {
   canOpenWindows,
   connectButton,
@@ -30,6 +31,11 @@ const meta = {
 export default meta;
 type Story = StoryObj<typeof meta>;
 
+/** The example app in a frame (a browser tab), in the language the story shows. */
+function LocalizedTab({ emulator }: { emulator: string }) {
+  return <BrowserTab title="Example app" src={emulatorPageUrl("app", { emulator, locale: useStoryLocale().id })} />;
+}
+
 const statusesOf = (onStatusChange: unknown) => (onStatusChange as ReturnType<typeof fn>).mock.calls.map(([status]) => status);
 
 /**
@@ -46,18 +52,19 @@ const statusesOf = (onStatusChange: unknown) => (onStatusChange as ReturnType<ty
 export const Popup: Story = {
   args: { callbackUrl: popupCallbackUrl() },
   play: async ({ canvasElement, args, context }) => {
-    const button = connectButton(canvasElement);
+    const t = localeOf(context).messages;
+    const button = connectButton(canvasElement, buttonName(t));
     await expect(button).toHaveAttribute("data-state", "idle");
     if (!canOpenWindows()) return;
 
     await userEvent.click(button);
     const popup = await openedWindow(emulatorOf(context).openedWindows);
     await waitForStatus(button, "awaiting-approval");
-    await expectAnnounced(button, "Waiting for your approval in the OpenRouter window…");
+    await expectAnnounced(button, t["awaiting-popup"]);
 
     await decideInWindow(popup, "Approve");
     await waitForStatus(button, "connected", 10_000);
-    await expectAnnounced(button, "Connected to OpenRouter.");
+    await expectAnnounced(button, t.connected);
     const [exchange] = emulatorOf(context).exchanges();
     await expect(args.onKey).toHaveBeenCalledOnce();
     await expect(args.onKey).toHaveBeenCalledWith({ key: exchange?.key, userId: "user_emulator" });
@@ -75,12 +82,13 @@ export const Popup: Story = {
  * the URL and is removed from it before the exchange.
  */
 export const Redirect: Story = {
-  render: (_args, context) => <BrowserTab title="Example app" src={emulatorPageUrl("app", { emulator: emulatorOf(context).url })} />,
+  render: (_args, context) => <LocalizedTab emulator={emulatorOf(context).url} />,
   play: async ({ canvasElement, context }) => {
+    const t = localeOf(context).messages;
     const frame = canvasElement.querySelector("iframe") as HTMLIFrameElement;
     const tab = () => within(frame.contentDocument?.body ?? document.createElement("body"));
 
-    const button = await waitFor(() => tab().getByRole("button", { name: "Connect OpenRouter" }), { timeout: 10_000 });
+    const button = await waitFor(() => tab().getByRole("button", { name: t.connect }), { timeout: 10_000 });
     await userEvent.click(button);
     await decideInWindow(frame.contentWindow as Window, "Approve");
 
@@ -88,7 +96,7 @@ export const Redirect: Story = {
     const [exchange] = emulatorOf(context).exchanges();
     await expect(exchange).toMatchObject({ outcome: "ok" });
     await expect(received).toHaveTextContent(exchange?.key?.slice(-6) ?? "?");
-    await expect(tab().getByRole("status")).toHaveTextContent("Connected to OpenRouter.");
+    await expect(tab().getByRole("status")).toHaveTextContent(t.connected);
     const address = within(canvasElement).getByTestId("address");
     await waitFor(() => expect(address).toHaveTextContent("view=app"));
     await waitFor(() => expect(address).not.toHaveTextContent("code="));
@@ -103,10 +111,11 @@ export const Redirect: Story = {
 export const Minted: Story = {
   args: { mint: { limit: 5, keyLabel: "Storybook", usageLimitType: "monthly" }, children: "Create a key with a $5 limit" },
   play: async ({ canvasElement, args, context }) => {
-    const button = connectButton(canvasElement, /create a key|connected/i);
+    const t = localeOf(context).messages;
+    const button = connectButton(canvasElement, (name) => name === "Create a key with a $5 limit" || buttonName(t)(name));
     await userEvent.click(button);
     await waitForStatus(button, "connected");
-    await expectAnnounced(button, "Connected to OpenRouter.");
+    await expectAnnounced(button, t.connected);
 
     const emulator = emulatorOf(context);
     await expect(statusesOf(args.onStatusChange)).toEqual(["opening", "exchanging", "connected"]);
@@ -127,11 +136,12 @@ export const Minted: Story = {
 export const Paste: Story = {
   args: { mode: "paste", keyLabel: "Storybook paste" },
   play: async ({ canvasElement, args, context }) => {
-    const button = connectButton(canvasElement);
+    const t = localeOf(context).messages;
+    const button = connectButton(canvasElement, buttonName(t));
     await userEvent.click(button);
     await waitForStatus(button, "awaiting-approval");
-    await expectAnnounced(button, "Approve on OpenRouter, then paste the code it shows.");
-    const input = within(canvasElement).getByLabelText("Paste the code from OpenRouter");
+    await expectAnnounced(button, t["awaiting-paste"]);
+    const input = within(canvasElement).getByLabelText(t.pasteLabel);
     if (!canOpenWindows()) return;
 
     const tab = await openedWindow(emulatorOf(context).openedWindows);
@@ -145,7 +155,7 @@ export const Paste: Story = {
       { timeout: 10_000 },
     );
     await userEvent.type(input, code);
-    await userEvent.click(within(canvasElement).getByRole("button", { name: "Submit code" }));
+    await userEvent.click(within(canvasElement).getByRole("button", { name: t.submitCode }));
     await waitForStatus(button, "connected");
     await expect(args.onKey).toHaveBeenCalledWith({ key: emulatorOf(context).exchanges()[0]?.key, userId: "user_emulator" });
     await expect(emulatorOf(context).codesIssued()[0]).toMatchObject({ source: "consent", callbackUrl: null, keyLabel: "Storybook paste" });

@@ -1,12 +1,15 @@
 import type { Decorator, Meta, StoryObj } from "@storybook/react-vite";
 import { expect, fn, spyOn, userEvent, waitFor, within } from "storybook/test";
-import { ConnectButton, connectMessages } from "../src/index.js";
+import { ConnectButton, formatBalance, formatMessage } from "../src/index.js";
+import { buttonName, expectLocaleTexts, inEachLocale, localeOf } from "./support/locales.js";
 import { connectButton, emulatorOf, expectAnnounced, waitForStatus } from "./support/openrouter.js";
 
 // Every story runs against its own OpenRouter emulator (msw handlers from
 // `openrouter-connect/testing`) inside the providers an app has: a QueryClientProvider and an
 // OpenRouterAuthProvider pointed at the emulator. The states below are real: the play functions
-// click, and the emulator's faults (delay, failNext, …) hold a state or make it fail.
+// click, and the emulator's faults (delay, failNext, …) hold a state or make it fail. Each status
+// story plays in every shipped locale in the vitest run (in the toolbar's locale in the UI), and
+// checks that every text shown or announced is that locale's own (./support/locales.tsx).
 const meta = {
   title: "Components/ConnectButton",
   component: ConnectButton,
@@ -28,6 +31,8 @@ const meta = {
 
 export default meta;
 type Story = StoryObj<typeof meta>;
+// What a play function receives.
+type Context = Parameters<NonNullable<Story["play"]>>[0];
 
 const statusesOf = (onStatusChange: unknown) => (onStatusChange as ReturnType<typeof fn>).mock.calls.map(([status]) => status);
 const onDark: Decorator = (Story) => (
@@ -40,16 +45,16 @@ const onDark: Decorator = (Story) => (
 
 /** `idle`: nothing has happened yet. The live region (role=status) is empty and hidden. */
 export const Idle: Story = {
-  play: async ({ canvasElement, context }) => {
-    const button = connectButton(canvasElement);
-    await expect(button).toHaveAccessibleName("Connect OpenRouter");
+  play: inEachLocale<Context>(async (context, t) => {
+    const button = connectButton(context.canvasElement, t.connect);
+    await expect(button).toHaveAccessibleName(t.connect);
     await expect(button).toHaveAttribute("type", "button");
     await expect(button).toHaveAttribute("data-state", "idle");
     await expect(button).toHaveAttribute("aria-busy", "false");
     // Empty and hidden (`display: none`) until there is something to say.
-    await expect(canvasElement.querySelector('[role="status"]')).toBeEmptyDOMElement();
+    await expect(context.canvasElement.querySelector('[role="status"]')).toBeEmptyDOMElement();
     await expect(emulatorOf(context).app.requests()).toEqual([]);
-  },
+  }),
 };
 
 /**
@@ -59,14 +64,14 @@ export const Idle: Story = {
 export const Opening: Story = {
   args: { mint: { limit: 5 } },
   beforeEach: (context) => emulatorOf(context).faults.delay("code", 600_000),
-  play: async ({ canvasElement }) => {
-    const button = connectButton(canvasElement);
+  play: inEachLocale<Context>(async ({ canvasElement }, t) => {
+    const button = connectButton(canvasElement, t.connect);
     await userEvent.click(button);
     await waitForStatus(button, "opening");
     await expect(button).toHaveAttribute("aria-busy", "true");
-    await expect(button).toHaveAccessibleName("Connect OpenRouter");
-    await expectAnnounced(button, "Creating an authorization code…");
-  },
+    await expect(button).toHaveAccessibleName(t.connect);
+    await expectAnnounced(button, t["creating-code"]);
+  }),
 };
 
 /**
@@ -75,27 +80,29 @@ export const Opening: Story = {
  */
 export const AwaitingApproval: Story = {
   args: { mode: "paste" },
-  play: async ({ canvasElement }) => {
-    const button = connectButton(canvasElement);
+  play: inEachLocale<Context>(async ({ canvasElement }, t) => {
+    const button = connectButton(canvasElement, t.connect);
     await userEvent.click(button);
     await waitForStatus(button, "awaiting-approval");
-    await expectAnnounced(button, "Approve on OpenRouter, then paste the code it shows.");
-    await expect(within(canvasElement).getByLabelText("Paste the code from OpenRouter")).toBeInTheDocument();
-    await expect(within(canvasElement).getByRole("button", { name: "Cancel" })).toBeInTheDocument();
-  },
+    await expectAnnounced(button, t["awaiting-paste"]);
+    await expect(within(canvasElement).getByLabelText(t.pasteLabel)).toBeInTheDocument();
+    await expect(within(canvasElement).getByRole("button", { name: t.submitCode })).toBeInTheDocument();
+    await expect(within(canvasElement).getByRole("link", { name: t.openConsentPage })).toBeInTheDocument();
+    await expect(within(canvasElement).getByRole("button", { name: t.cancel })).toBeInTheDocument();
+  }),
 };
 
 /** `exchanging`: the code is being exchanged for the key. The emulator holds `POST /auth/keys`. */
 export const Exchanging: Story = {
   args: { mint: { limit: 5 } },
   beforeEach: (context) => emulatorOf(context).faults.delay("exchange", 600_000),
-  play: async ({ canvasElement }) => {
-    const button = connectButton(canvasElement);
+  play: inEachLocale<Context>(async ({ canvasElement }, t) => {
+    const button = connectButton(canvasElement, t.connect);
     await userEvent.click(button);
     await waitForStatus(button, "exchanging");
-    await expectAnnounced(button, "Creating your key…");
-    await expect(within(canvasElement).queryByRole("button", { name: "Cancel" })).not.toBeInTheDocument();
-  },
+    await expectAnnounced(button, t.exchanging);
+    await expect(within(canvasElement).queryByRole("button", { name: t.cancel })).not.toBeInTheDocument();
+  }),
 };
 
 /**
@@ -104,20 +111,20 @@ export const Exchanging: Story = {
  */
 export const Connected: Story = {
   args: { mint: { limit: 5, keyLabel: "Storybook" } },
-  play: async ({ canvasElement, args, context }) => {
-    const button = connectButton(canvasElement);
+  play: inEachLocale<Context>(async ({ canvasElement, args, context }, t) => {
+    const button = connectButton(canvasElement, buttonName(t));
     await expect(button).toHaveAttribute("data-state", "idle");
     await userEvent.click(button);
     await waitForStatus(button, "connected");
-    await expect(button).toHaveAccessibleName("Connected");
-    await expectAnnounced(button, "Connected to OpenRouter.");
+    await expect(button).toHaveAccessibleName(t.connectedLabel);
+    await expectAnnounced(button, t.connected);
 
     await expect(statusesOf(args.onStatusChange)).toEqual(["opening", "exchanging", "connected"]);
-    const [exchange] = emulatorOf(context).exchanges();
+    const exchange = emulatorOf(context).exchanges().at(-1);
     await expect(args.onKey).toHaveBeenCalledOnce();
     await expect(args.onKey).toHaveBeenCalledWith({ key: exchange?.key, userId: "user_emulator" });
     await expect(args.onError).not.toHaveBeenCalled();
-  },
+  }),
 };
 
 /**
@@ -128,17 +135,21 @@ export const Connected: Story = {
  */
 export const PersistedWithBalance: Story = {
   args: { mint: { limit: 100 }, persist: true, showBalance: true },
-  play: async ({ canvasElement }) => {
-    const button = connectButton(canvasElement);
+  play: inEachLocale<Context>(async ({ canvasElement }, t, locale) => {
+    const button = connectButton(canvasElement, buttonName(t));
     await userEvent.click(button);
-    await waitFor(() => expect(button).toHaveAccessibleName("Connected · $100.00 left"));
+    // The balance formatted for the provider's locale ($100.00, 100,00 $, US$ 100,00, …).
+    const label = formatMessage(t.connectedWithBalance, { balance: formatBalance(100, locale.tag) });
+    await waitFor(() => expect(button).toHaveAccessibleName(label));
     await expect(window.sessionStorage.getItem("openrouter-connect:key")).toMatch(/^sk-or-v1-/);
-    await userEvent.click(within(canvasElement).getByRole("button", { name: "Disconnect" }));
+    await expect(within(canvasElement).getByRole("button", { name: t.disconnect })).toBeVisible();
+    await expectLocaleTexts(canvasElement, locale);
+    await userEvent.click(within(canvasElement).getByRole("button", { name: t.disconnect }));
     await waitForStatus(button, "idle");
     await expect(button).toHaveFocus();
-    await expectAnnounced(button, connectMessages.forgotten);
-    await expect(within(canvasElement).getByRole("link", { name: connectMessages.revoke })).toHaveAttribute("target", "_blank");
-  },
+    await expectAnnounced(button, t.forgotten);
+    await expect(within(canvasElement).getByRole("link", { name: t.revoke })).toHaveAttribute("target", "_blank");
+  }),
 };
 
 /**
@@ -150,29 +161,31 @@ export const PersistedWithBalance: Story = {
  */
 export const PopupOutOfSight: Story = {
   beforeEach: () => {
-    let gone = false; // reads closed from the moment it leaves for the consent page
-    const hidden = {
-      get closed() {
-        return gone;
-      },
-      close() {},
-      focus() {},
-      document: { title: "", body: { textContent: "" } },
-      location: { replace: () => void (gone = true), href: "about:blank" },
-    };
-    const spy = spyOn(window, "open").mockReturnValue(hidden as unknown as Window);
+    const spy = spyOn(window, "open").mockImplementation(() => {
+      let gone = false; // reads closed from the moment it leaves for the consent page
+      const hidden = {
+        get closed() {
+          return gone;
+        },
+        close() {},
+        focus() {},
+        document: { title: "", body: { textContent: "" } },
+        location: { replace: () => void (gone = true), href: "about:blank" },
+      };
+      return hidden as unknown as Window;
+    });
     return () => spy.mockRestore();
   },
-  play: async ({ canvasElement, args }) => {
-    const button = connectButton(canvasElement);
+  play: inEachLocale<Context>(async ({ canvasElement, args }, t) => {
+    const button = connectButton(canvasElement, t.connect);
     await userEvent.click(button);
     await waitForStatus(button, "awaiting-approval");
     window.dispatchEvent(new FocusEvent("focus")); // the user is back on this page
-    await expectAnnounced(button, connectMessages["popup-hidden"]);
-    await expect(within(canvasElement).getByRole("button", { name: connectMessages.tryAgain })).toBeVisible();
-    await expect(within(canvasElement).getByRole("button", { name: connectMessages.cancel })).toBeVisible();
+    await expectAnnounced(button, t["popup-hidden"]);
+    await expect(within(canvasElement).getByRole("button", { name: t.tryAgain })).toBeVisible();
+    await expect(within(canvasElement).getByRole("button", { name: t.cancel })).toBeVisible();
     await expect(args.onError).not.toHaveBeenCalled();
-  },
+  }),
 };
 
 // ---------------------------------------------------------------- looks
@@ -186,8 +199,8 @@ export const Sizes: Story = {
       <ConnectButton {...args} size="lg" />
     </div>
   ),
-  play: async ({ canvasElement }) => {
-    const buttons = within(canvasElement).getAllByRole("button", { name: "Connect OpenRouter" });
+  play: async ({ canvasElement, context }) => {
+    const buttons = within(canvasElement).getAllByRole("button", { name: localeOf(context).messages.connect });
     await expect(buttons.map((b) => b.closest(".orc")?.getAttribute("data-size"))).toEqual(["sm", "md", "lg"]);
     const heights = buttons.map((b) => b.getBoundingClientRect().height);
     await expect(heights[0]).toBeLessThan(heights[1] as number);
@@ -208,13 +221,13 @@ export const Dark: Story = {
 export const DarkError: Story = {
   args: { theme: "dark", mint: { limit: 5 } },
   decorators: [onDark],
-  beforeEach: (context) => emulatorOf(context).faults.failNext("code", { status: 500 }),
-  play: async ({ canvasElement }) => {
-    const button = connectButton(canvasElement);
+  play: inEachLocale<Context>(async (context, t) => {
+    emulatorOf(context).faults.failNext("code", { status: 500 });
+    const button = connectButton(context.canvasElement, t.connect);
     await userEvent.click(button);
     await waitForStatus(button, "error");
-    await expectAnnounced(button, "OpenRouter answered 500: Internal Server Error");
-  },
+    await expectAnnounced(button, t.server_error);
+  }),
 };
 
 const customCss = `
@@ -236,8 +249,8 @@ export const Unstyled: Story = {
       <ConnectButton {...args} />
     </>
   ),
-  play: async ({ canvasElement }) => {
-    const button = connectButton(canvasElement);
+  play: async ({ canvasElement, context }) => {
+    const button = connectButton(canvasElement, buttonName(localeOf(context).messages));
     await expect(button).toHaveClass("orc-button", "my-connect");
     await expect(button.closest(".orc")).toHaveAttribute("data-unstyled", "");
     await userEvent.click(button);
@@ -285,8 +298,8 @@ export const CustomIconAndLabel: Story = {
 /** `icon={null}`: no icon at all. */
 export const WithoutIcon: Story = {
   args: { icon: null },
-  play: async ({ canvasElement }) => {
-    await expect(connectButton(canvasElement).querySelector(".orc-icon")).toBeNull();
+  play: async ({ canvasElement, context }) => {
+    await expect(connectButton(canvasElement, localeOf(context).messages.connect).querySelector(".orc-icon")).toBeNull();
   },
 };
 
@@ -294,7 +307,7 @@ export const WithoutIcon: Story = {
 export const Disabled: Story = {
   args: { disabled: true, mint: { limit: 5 } },
   play: async ({ canvasElement, args, context }) => {
-    const button = connectButton(canvasElement);
+    const button = connectButton(canvasElement, localeOf(context).messages.connect);
     await expect(button).toBeDisabled();
     await userEvent.click(button, { pointerEventsCheck: 0 });
     await expect(button).toHaveAttribute("data-state", "idle");
@@ -316,18 +329,25 @@ export const NarrowContainer: Story = {
       </div>
     ),
   ],
-  beforeEach: (context) => emulatorOf(context).faults.failNext("code", { status: 409 }),
-  play: async ({ canvasElement }) => {
-    const container = within(canvasElement).getByTestId("container");
-    const button = connectButton(canvasElement, /connect your openrouter account/i);
-    await userEvent.click(button);
-    await waitForStatus(button, "error");
-    await expectAnnounced(button, "OpenRouter answered 409: Resource conflict. Please try again later.");
-    const inner = container.getBoundingClientRect().right;
-    for (const element of container.querySelectorAll<HTMLElement>(".orc, .orc-button, .orc-status")) {
-      await expect(element.getBoundingClientRect().right).toBeLessThanOrEqual(inner);
-    }
-    const label = button.querySelector(".orc-label") as HTMLElement;
-    await expect(label.scrollWidth).toBeGreaterThan(label.clientWidth);
-  },
+  play: inEachLocale<Context>(
+    async (context, t) => {
+      emulatorOf(context).faults.failNext("code", { status: 409 });
+      const { canvasElement } = context;
+      const container = within(canvasElement).getByTestId("container");
+      const button = connectButton(canvasElement, /connect your openrouter account/i);
+      await userEvent.click(button);
+      await waitForStatus(button, "error");
+      await expectAnnounced(button, t.conflict);
+      // Inside the container on both sides, whichever way the text runs.
+      const box = container.getBoundingClientRect();
+      for (const element of container.querySelectorAll<HTMLElement>(".orc, .orc-button, .orc-status")) {
+        const { left, right } = element.getBoundingClientRect();
+        await expect(right).toBeLessThanOrEqual(box.right);
+        await expect(left).toBeGreaterThanOrEqual(box.left);
+      }
+      const label = button.querySelector(".orc-label") as HTMLElement;
+      await expect(label.scrollWidth).toBeGreaterThan(label.clientWidth);
+    },
+    { ownTexts: ["Connect your OpenRouter account"] },
+  ),
 };

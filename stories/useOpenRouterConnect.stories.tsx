@@ -1,6 +1,7 @@
 import type { Meta, StoryObj } from "@storybook/react-vite";
 import { expect, fn, userEvent, waitFor, within } from "storybook/test";
 import { ConnectCard } from "./examples/ConnectCard.js";
+import { localeOf } from "./support/locales.js";
 import { canOpenWindows, decideInWindow, emulatorOf, openedWindow, popupCallbackUrl } from "./support/openrouter.js";
 
 const meta = {
@@ -46,14 +47,17 @@ export const Popup: Story = {
   },
 };
 
-/** An error `retryable` says may pass on a new attempt: "Try again" runs the flow once more. */
+/**
+ * An error `retryable` says may pass on a new attempt: "Try again" runs the flow once more. The
+ * error is worded by its code in the provider's language (`connectErrorText`).
+ */
 export const ErrorThenRetry: Story = {
   args: { mint: { limit: 10 } },
   beforeEach: (context) => emulatorOf(context).faults.failNext("code", { status: 503 }),
-  play: async ({ canvasElement, args }) => {
+  play: async ({ canvasElement, args, context }) => {
     await userEvent.click(within(canvasElement).getByRole("button", { name: "Connect OpenRouter" }));
     const status = within(canvasElement).getByRole("status");
-    await waitFor(() => expect(status).toHaveTextContent("OpenRouter answered 503: Service Unavailable"));
+    await waitFor(() => expect(status).toHaveTextContent(localeOf(context).messages.server_error));
     await userEvent.click(within(canvasElement).getByRole("button", { name: "Try again" }));
     await waitFor(() => expect(args.onKey).toHaveBeenCalledOnce());
   },
@@ -61,13 +65,13 @@ export const ErrorThenRetry: Story = {
 
 /** Paste mode through `submitCode`: a wrong code fails for good (not retryable). */
 export const PasteWrongCode: Story = {
-  play: async ({ canvasElement, args }) => {
+  play: async ({ canvasElement, args, context }) => {
     await userEvent.click(within(canvasElement).getByLabelText("Paste a code instead"));
     await userEvent.click(within(canvasElement).getByRole("button", { name: "Connect OpenRouter" }));
     await userEvent.type(await within(canvasElement).findByLabelText("Code from OpenRouter"), "auth_code_wrong");
     await userEvent.click(within(canvasElement).getByRole("button", { name: "Submit" }));
     const status = within(canvasElement).getByRole("status");
-    await waitFor(() => expect(status).toHaveTextContent("OpenRouter answered 403: Invalid code or code_verifier"));
+    await waitFor(() => expect(status).toHaveTextContent(localeOf(context).messages.invalid_code));
     await expect(within(canvasElement).queryByRole("button", { name: "Try again" })).not.toBeInTheDocument();
     await expect(args.onKey).not.toHaveBeenCalled();
   },

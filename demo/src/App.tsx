@@ -10,6 +10,7 @@ import {
 } from "../../src/index.js";
 import { config } from "./config.js";
 import { KeyResult } from "./KeyResult.js";
+import { LANGUAGES, type Language } from "./languages.js";
 import { MintForm } from "./MintForm.js";
 import { StatusLog, type LogEntry } from "./StatusLog.js";
 
@@ -25,7 +26,21 @@ function Section({ flow, title, children, intro, wide }: { flow: Flow; title: st
   );
 }
 
-export function App() {
+export interface AppProps {
+  /** The language the buttons speak (the page's own texts stay English). */
+  language: Language;
+  onLanguage: (language: Language) => void;
+}
+
+export function App({ language, onLanguage }: AppProps) {
+  // The buttons speak the chosen language, in its direction (the page's own texts stay English);
+  // each section's own label is English, so it shows only in English.
+  const speak = (button: ReactNode) => (
+    <div dir={language.dir} lang={language.tag ?? "en"}>
+      {button}
+    </div>
+  );
+  const label = (text: string) => (language.id === "en" ? text : undefined);
   const [entries, setEntries] = useState<LogEntry[]>([]);
   const nextId = useRef(0);
   const [keys, setKeys] = useState<Partial<Record<Flow, ExchangeAuthCodeResponse>>>({});
@@ -68,27 +83,43 @@ export function App() {
           <h1>openrouter-connect</h1>
           <p className="tagline">Give every user an OpenRouter API key of their own, in one click.</p>
         </div>
-        <p className="badge" data-testid="upstream">
-          {config.emulator ? "Local OpenRouter emulator" : new URL(config.authUrl).host}
-        </p>
+        <div className="top-side">
+          <p className="badge" data-testid="upstream">
+            {config.emulator ? "Local OpenRouter emulator" : new URL(config.authUrl).host}
+          </p>
+          <label className="language">
+            Buttons&apos; language{" "}
+            <select value={language.id} onChange={(event) => onLanguage(LANGUAGES.find((l) => l.id === event.target.value) ?? language)}>
+              {LANGUAGES.map((l) => (
+                <option key={l.id} value={l.id} lang={l.tag ?? "en"}>
+                  {l.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
       </header>
       <main className="grid">
         <Section flow="popup" title="Popup" intro={<>The default: the consent page opens in a popup and your page stays put.</>}>
-          <ConnectButton {...handlers("popup")} />
+          {speak(<ConnectButton {...handlers("popup")} />)}
           <KeyResult apiKey={keys.popup?.key} userId={keys.popup?.userId} testId="popup-key" />
         </Section>
 
         <Section flow="redirect" title="Redirect" intro={<>mode=&quot;redirect&quot;: this tab goes to OpenRouter and comes back here.</>}>
-          <ConnectButton mode="redirect" {...handlers("redirect")}>
-            Connect in this tab
-          </ConnectButton>
+          {speak(
+            <ConnectButton mode="redirect" {...handlers("redirect")}>
+              {label("Connect in this tab")}
+            </ConnectButton>,
+          )}
           <KeyResult apiKey={keys.redirect?.key} userId={keys.redirect?.userId} testId="redirect-key" />
         </Section>
 
         <Section flow="paste" title="Paste a code" intro={<>mode=&quot;paste&quot;: OpenRouter shows a code in a new tab, the user pastes it here. For CLIs and iframes.</>}>
-          <ConnectButton mode="paste" keyLabel="openrouter-connect demo (pasted)" {...handlers("paste")}>
-            Connect with a code
-          </ConnectButton>
+          {speak(
+            <ConnectButton mode="paste" keyLabel="openrouter-connect demo (pasted)" {...handlers("paste")}>
+              {label("Connect with a code")}
+            </ConnectButton>,
+          )}
           <KeyResult apiKey={keys.paste?.key} userId={keys.paste?.userId} testId="paste-key" />
         </Section>
 
@@ -102,9 +133,11 @@ export function App() {
             </>
           }
         >
-          <ConnectButton persist="local" showBalance limit={10} {...handlers("persisted")}>
-            Connect and remember
-          </ConnectButton>
+          {speak(
+            <ConnectButton persist="local" showBalance limit={10} {...handlers("persisted")}>
+              {label("Connect and remember")}
+            </ConnectButton>,
+          )}
           <KeyResult apiKey={persisted.key} testId="persisted-key" />
         </Section>
 
@@ -119,14 +152,11 @@ export function App() {
               </>
             }
           >
-            <ConnectButton
-              exchangeUrl={config.exchangeUrl}
-              {...handlers("server")}
-              onKey={undefined}
-              onConnected={() => void showStoredKey()}
-            >
-              Connect, key on the server
-            </ConnectButton>
+            {speak(
+              <ConnectButton exchangeUrl={config.exchangeUrl} {...handlers("server")} onKey={undefined} onConnected={() => void showStoredKey()}>
+                {label("Connect, key on the server")}
+              </ConnectButton>,
+            )}
             <p className={serverKeyHint ? "key" : "key key-empty"} data-testid="server-key">
               {serverKeyHint ? (
                 <>

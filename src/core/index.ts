@@ -26,6 +26,16 @@ export { createOpenRouterAuthClient, DEFAULT_BASE_URL, DEFAULT_TIMEOUT_MS } from
 export type { OpenRouterAuthClient, OpenRouterAuthClientOptions, RequestOptions, ServerExchangeOptions } from "./client.js";
 export type { OpenRouterKeyInfo } from "./key-info.js";
 export { maskKey, USAGE_LIMIT_TYPES } from "./rules.js";
-export { connectMessages, connectMessageText } from "./messages.js";
-export type { ConnectMessageId } from "./messages.js";
+export {
+  defaultMessages,
+  resolveConnectMessages,
+  connectStatusText,
+  connectErrorText,
+  formatMessage,
+  formatBalance,
+  firstLocale,
+  connectMessages,
+  connectMessageText,
+} from "./messages.js";
+export type { ConnectMessageId, ConnectMessages, ConnectIdleMessages, ConnectFlowMessages, ConnectErrorMessages } from "./messages.js";
 export * from "./flow/index.js";

@@ -1,12 +1,14 @@
 "use client";
 import { forwardRef, useId, useImperativeHandle, useRef, useState, type ButtonHTMLAttributes, type FormEvent, type ReactNode } from "react";
-import { connectMessages, connectMessageText } from "../core/messages.js";
+import { connectStatusText, formatBalance, formatMessage, type ConnectMessages } from "../core/messages.js";
 import { OpenRouterIcon } from "./OpenRouterIcon.js";
 import { useOpenRouterAuthConfig } from "./context.js";
 import { useConnectButtonStyles } from "./styles.js";
+import { useConnectMessages } from "./useConnectMessages.js";
 import { useOpenRouterConnect, type UseOpenRouterConnectOptions } from "./useOpenRouterConnect.js";
 import { useStoredKey } from "./useOpenRouterKey.js";
 import { useOpenRouterKeyInfo } from "./useOpenRouterKeyInfo.js";
+import { useReaderLocale } from "./useReaderLocale.js";
 
 /** The props the button passes to its flow, documented once on `useOpenRouterConnect`'s options. */
 type FlowProps = Pick<
@@ -41,8 +43,19 @@ export interface ConnectButtonOwnProps {
   unstyled?: boolean;
   /** Replaces the default icon; `null` shows none. */
   icon?: ReactNode;
-  /** The label; default "Connect OpenRouter". It stays the accessible name while busy. */
+  /** The label; default `messages.connect` ("Connect OpenRouter"). It stays the accessible name while busy. */
   children?: ReactNode;
+  /**
+   * Every text it shows or announces, over the provider's `messages`, key by key: a shipped locale
+   * (`import { de } from "openrouter-connect/locales"`) or a few keys of your own. A key left out,
+   * empty or not a string shows in English.
+   */
+  messages?: Partial<ConnectMessages>;
+  /**
+   * BCP 47 tag the balance is formatted for (`de-DE` → "7,25 $"); default the provider's `locale`,
+   * else the browser's language once hydrated. An invalid tag is ignored.
+   */
+  locale?: string;
 }
 
 export type ConnectButtonProps = ConnectButtonOwnProps &
@@ -84,6 +97,8 @@ export const ConnectButton = forwardRef<HTMLButtonElement, ConnectButtonProps>(f
     unstyled,
     icon,
     children,
+    messages,
+    locale,
     className,
     onClick,
     "aria-describedby": describedBy,
@@ -99,8 +114,11 @@ export const ConnectButton = forwardRef<HTMLButtonElement, ConnectButtonProps>(f
   // Off (no storage read, no `storage` listener) unless `persist` asks for it.
   const stored = useStoredKey(persist === "local" ? "local" : persist ? "session" : undefined);
   const [forgotten, setForgotten] = useState(false);
+  const t = useConnectMessages(messages);
+  const readerLocale = useReaderLocale(locale);
 
   const flow = useOpenRouterConnect({
+    messages: t,
     callbackUrl,
     mode,
     codeChallengeMethod,
@@ -124,11 +142,10 @@ export const ConnectButton = forwardRef<HTMLButtonElement, ConnectButtonProps>(f
   const busy = status === "opening" || status === "awaiting-approval" || status === "exchanging";
   const balanceKey = showBalance && status === "connected" ? (persisted ?? flow.result?.key) : undefined;
   const remaining = useOpenRouterKeyInfo(balanceKey).data?.limitRemaining;
-  // toLocaleString formats through Intl.NumberFormat, e.g. "$7.25".
-  const balance = balanceKey && typeof remaining === "number" ? remaining.toLocaleString(undefined, { style: "currency", currency: "USD" }) : undefined;
-  const connectedLabel = balance ? connectMessages.connectedWithBalance(balance) : connectMessages.connectedLabel;
+  const connectedLabel =
+    balanceKey && typeof remaining === "number" ? formatMessage(t.connectedWithBalance, { balance: formatBalance(remaining, readerLocale) }) : t.connectedLabel;
   const showForgotten = forgotten && status === "idle";
-  const text = showForgotten ? connectMessages.forgotten : connectMessageText(flow.message, flow.error);
+  const text = showForgotten ? t.forgotten : connectStatusText(flow, t);
 
   const statusId = useId();
   const pasteId = useId();
@@ -170,43 +187,43 @@ export const ConnectButton = forwardRef<HTMLButtonElement, ConnectButtonProps>(f
         >
           {icon === null ? null : (
             <span className="orc-icon" aria-hidden="true">
-              {icon ?? <OpenRouterIcon />}
+              {icon ?? <OpenRouterIcon className="orc-mark" />}
             </span>
           )}
-          <span className="orc-label">{status === "connected" ? connectedLabel : (children ?? connectMessages.connect)}</span>
+          <span className="orc-label">{status === "connected" ? connectedLabel : (children ?? t.connect)}</span>
           {busy ? <span className="orc-spinner" aria-hidden="true" /> : null}
         </button>
         {flow.message === "popup-hidden" ? (
           <button type="button" className="orc-secondary" onClick={connect}>
-            {connectMessages.tryAgain}
+            {t.tryAgain}
           </button>
         ) : null}
         {flow.canCancel ? (
           <button type="button" className="orc-secondary" onClick={flow.cancel}>
-            {connectMessages.cancel}
+            {t.cancel}
           </button>
         ) : null}
         {flow.fallback ? (
           <button type="button" className="orc-secondary" onClick={() => void flow.continueInThisTab()}>
-            {flow.fallback === "paste" ? connectMessages.pasteInstead : connectMessages.continueInThisTab}
+            {flow.fallback === "paste" ? t.pasteInstead : t.continueInThisTab}
           </button>
         ) : null}
         {status === "connected" && persisted ? (
           <button type="button" className="orc-secondary" onClick={disconnect}>
-            {connectMessages.disconnect}
+            {t.disconnect}
           </button>
         ) : null}
       </span>
       {flow.message === "awaiting-paste" ? (
         <form className="orc-paste" onSubmit={handlePaste}>
-          <label htmlFor={pasteId}>{connectMessages.pasteLabel}</label>
+          <label htmlFor={pasteId}>{t.pasteLabel}</label>
           <input id={pasteId} name="code" autoComplete="off" spellCheck={false} required />
           <button type="submit" className="orc-secondary">
-            {connectMessages.submitCode}
+            {t.submitCode}
           </button>
           {flow.pasteUrl ? (
             <a href={flow.pasteUrl} target="_blank" rel="noopener noreferrer">
-              {connectMessages.openConsentPage}
+              {t.openConsentPage}
             </a>
           ) : null}
         </form>
@@ -216,7 +233,7 @@ export const ConnectButton = forwardRef<HTMLButtonElement, ConnectButtonProps>(f
       </span>
       {showForgotten ? (
         <a className="orc-revoke" href={keysUrl} target="_blank" rel="noopener noreferrer">
-          {connectMessages.revoke}
+          {t.revoke}
         </a>
       ) : null}
     </span>

@@ -5,6 +5,7 @@ import { DEFAULT_AUTH_URL, keysUrlFor } from "../core/authorization-url.js";
 import { createOpenRouterAuthClient, type OpenRouterAuthClient, type OpenRouterAuthClientOptions } from "../core/client.js";
 import { OpenRouterAuthError } from "../core/errors.js";
 import { checkServiceUrl } from "../core/http-url.js";
+import { resolveConnectMessages, type ConnectMessages } from "../core/messages.js";
 
 export interface OpenRouterAuthConfig {
   client: OpenRouterAuthClient;
@@ -12,6 +13,10 @@ export interface OpenRouterAuthConfig {
   authUrl: string;
   /** Where users see and revoke their keys (Disconnect links to it). */
   keysUrl: string;
+  /** The provider's texts (`messages`), over English key by key; a component's own `messages` go over these. */
+  messages?: Partial<ConnectMessages>;
+  /** The provider's `locale` for balances; a component's own `locale` goes over it. */
+  locale?: string;
 }
 
 export interface OpenRouterAuthProviderProps extends Omit<OpenRouterAuthClientOptions, "headers"> {
@@ -24,6 +29,19 @@ export interface OpenRouterAuthProviderProps extends Omit<OpenRouterAuthClientOp
   keysUrl?: string;
   /** A ready client; when given, the client options above are ignored. */
   client?: OpenRouterAuthClient;
+  /**
+   * Texts for every component below, in your users' language: a shipped locale
+   * (`import { de } from "openrouter-connect/locales"`) or your own `Partial<ConnectMessages>`.
+   * A key left out, empty or not a string shows in English (or in an outer provider's `messages`).
+   * A component's `messages` prop goes over these.
+   */
+  messages?: Partial<ConnectMessages>;
+  /**
+   * BCP 47 language tag (`de-DE`) that balances are formatted for (`Intl.NumberFormat`, USD).
+   * Default: an outer provider's, else the browser's language once hydrated (the server render and
+   * hydration use `en-US`, so they agree). An invalid tag is ignored.
+   */
+  locale?: string;
   children?: ReactNode;
 }
 
@@ -57,15 +75,23 @@ export function OpenRouterAuthProvider({
   appTitle,
   appCategories,
   timeoutMs,
+  messages,
+  locale,
 }: OpenRouterAuthProviderProps) {
   const categories = typeof appCategories === "string" ? appCategories : appCategories?.join(",");
+  // A provider inside another (a section with its own mint route, say) keeps the outer one's language.
+  const outer = useContext(OpenRouterAuthContext);
+  const outerTexts = outer?.messages;
+  const texts = useMemo(() => (outerTexts && messages ? resolveConnectMessages(outerTexts, messages) : (messages ?? outerTexts)), [outerTexts, messages]);
+  const language = locale ?? outer?.locale;
+  // Its own memo: texts written inline (a new object each render) must not make a new client.
+  const ownClient = useMemo(
+    () => client ?? createOpenRouterAuthClient({ baseUrl, mintUrl, exchangeUrl, apiKey, fetch, appUrl, appTitle, appCategories: categories, timeoutMs }),
+    [client, baseUrl, mintUrl, exchangeUrl, apiKey, fetch, appUrl, appTitle, categories, timeoutMs],
+  );
   const value = useMemo<OpenRouterAuthConfig>(
-    () => ({
-      client: client ?? createOpenRouterAuthClient({ baseUrl, mintUrl, exchangeUrl, apiKey, fetch, appUrl, appTitle, appCategories: categories, timeoutMs }),
-      authUrl,
-      keysUrl: keysPage(keysUrl, authUrl),
-    }),
-    [client, authUrl, keysUrl, baseUrl, mintUrl, exchangeUrl, apiKey, fetch, appUrl, appTitle, categories, timeoutMs],
+    () => ({ client: ownClient, authUrl, keysUrl: keysPage(keysUrl, authUrl), messages: texts, locale: language }),
+    [ownClient, authUrl, keysUrl, texts, language],
   );
   return <OpenRouterAuthContext.Provider value={value}>{children}</OpenRouterAuthContext.Provider>;
 }

@@ -24,4 +24,6 @@ export type { AuthCallbackProps } from "./AuthCallback.js";
 export { ConnectButton } from "./ConnectButton.js";
 export type { ConnectButtonKeyProps, ConnectButtonOwnProps, ConnectButtonProps } from "./ConnectButton.js";
 export { OpenRouterIcon } from "./OpenRouterIcon.js";
+export { useConnectMessages } from "./useConnectMessages.js";
+export { useReaderLocale } from "./useReaderLocale.js";
 export { connectButtonCss } from "./styles.js";

@@ -3,6 +3,8 @@ import { useInsertionEffect } from "react";
 
 // Every rule starts at a styled wrapper, so an `unstyled` button stays bare next to a styled one.
 // :where() keeps each selector's specificity what it was without the check, so overrides still win.
+// Logical properties only (inline-start/end, never left/right): under dir="rtl" the row, the
+// spinner's gap and its turn mirror; the default mark (a key pointing at the label) flips with them.
 const R = ".orc:not(:where([data-unstyled]))";
 const D = ":where(.orc:not([data-unstyled]))";
 
@@ -24,8 +26,10 @@ ${D} .orc-button[aria-busy=true]{cursor:progress}
 ${D} .orc-button[data-state=connected]{border-color:var(--orc-ok)}
 ${D} .orc-icon{display:inline-flex;flex:none;width:1.25em;height:1.25em;color:var(--orc-accent)}
 ${D} .orc-icon svg{width:100%;height:100%}
+${D} .orc-mark:dir(rtl){transform:scaleX(-1)}
 ${D} .orc-label{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
-${D} .orc-spinner{flex:none;width:.9em;height:.9em;border:2px solid currentColor;border-right-color:transparent;border-radius:50%;animation:orc-spin .8s linear infinite}
+${D} .orc-spinner{flex:none;width:.9em;height:.9em;border:2px solid currentColor;border-inline-end-color:transparent;border-radius:50%;animation:orc-spin .8s linear infinite}
+${D} .orc-spinner:dir(rtl){animation-direction:reverse}
 @keyframes orc-spin{to{transform:rotate(1turn)}}
 @media (prefers-reduced-motion:reduce){${D} .orc-spinner{animation-duration:2.4s}}
 ${D} .orc-status{font-size:13px;color:var(--orc-muted);max-width:100%;overflow-wrap:anywhere}

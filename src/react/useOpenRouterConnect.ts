@@ -3,12 +3,19 @@ import type { MutationKey, QueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useMemo, useState, useSyncExternalStore } from "react";
 import { OpenRouterAuthError } from "../core/errors.js";
 import { ConnectFlow, type ConnectFlowOptions, type ConnectMode, type ConnectSnapshot } from "../core/flow/connect-flow.js";
+import { resolveConnectMessages, type ConnectMessages } from "../core/messages.js";
 import type { ExchangeAuthCodeResponse } from "../core/schemas.js";
 import { useOpenRouterAuthConfig, useRequiredQueryClient, type OpenRouterAuthConfig } from "./context.js";
 import { openRouterConnectKeys } from "./options.js";
 import { useIsomorphicLayoutEffect } from "./useIsomorphicLayoutEffect.js";
 
-export interface UseOpenRouterConnectOptions extends Omit<ConnectFlowOptions, "createAuthCode" | "exchangeAuthCode" | "exchangeOnServer"> {
+export interface UseOpenRouterConnectOptions extends Omit<ConnectFlowOptions, "createAuthCode" | "exchangeAuthCode" | "exchangeOnServer" | "messages"> {
+  /**
+   * Texts over the provider's `messages`, key by key. The flow itself only shows `windowTitle` and
+   * `opening` (in the popup, until OpenRouter's page loads); word the rest with
+   * `connectStatusText(flow, useConnectMessages(messages))`.
+   */
+  messages?: Partial<ConnectMessages>;
   /**
    * Your server's exchange route (`createExchangeHandler` of `openrouter-connect/server`), for this
    * flow; default: the provider's `exchangeUrl`. With one, the code is exchanged there and the key
@@ -64,6 +71,7 @@ function flowOptions(options: UseOpenRouterConnectOptions, config: OpenRouterAut
     // Same tree, same id after a page load: a redirect comes back to the component that started it.
     flowId,
     ...options,
+    messages: resolveConnectMessages(config.messages, options.messages),
     createAuthCode: (request, requestOptions) =>
       secretFreeMutation(queryClient, openRouterConnectKeys.createAuthCode(), () => client.createAuthCode(request, requestOptions)),
     exchangeAuthCode: (request, requestOptions) =>

@@ -1,5 +1,12 @@
 import { useId, useState, type FormEvent } from "react";
-import { useOpenRouterConnect, type ConnectStatus, type ExchangeAuthCodeResponse, type MintOptions } from "../../src/index.js";
+import {
+  connectErrorText,
+  useConnectMessages,
+  useOpenRouterConnect,
+  type ConnectStatus,
+  type ExchangeAuthCodeResponse,
+  type MintOptions,
+} from "../../src/index.js";
 
 const STEPS: ReadonlyArray<{ status: ConnectStatus; label: string }> = [
   { status: "opening", label: "Start" },
@@ -21,11 +28,14 @@ export interface ConnectCardProps {
  * A custom connect UI on the headless `useOpenRouterConnect()` hook: your markup, the hook's
  * snapshot (`status`, `message`, `canCancel`, `error`, `result`) and actions (`connect` called
  * directly in the click, `cancel`, `reset`, `submitCode` for paste mode). A progress list shows each step;
- * errors offer "Try again" when `error.retryable` says a new attempt may work.
+ * errors are worded by their code from the provider's `messages` (`connectErrorText`: the user's
+ * language; `error.message` is the developer's English detail) and offer "Try again" when
+ * `error.retryable` says a new attempt may work.
  */
 export function ConnectCard({ onKey, mint, callbackUrl }: ConnectCardProps) {
   const [usePaste, setUsePaste] = useState(false);
   const flow = useOpenRouterConnect({ onKey, mint, callbackUrl, mode: usePaste ? "paste" : "popup" });
+  const messages = useConnectMessages();
   const id = useId();
   const busy = flow.status === "opening" || flow.status === "awaiting-approval" || flow.status === "exchanging";
   const current = STEPS.findIndex((step) => step.status === flow.status);
@@ -99,7 +109,7 @@ export function ConnectCard({ onKey, mint, callbackUrl }: ConnectCardProps) {
             Connected. Your key ends in <code>{flow.result?.key.slice(-4)}</code>.
           </>
         ) : (
-          (flow.error?.message ?? "")
+          (flow.error ? connectErrorText(flow.error, messages) : "")
         )}
       </p>
       {flow.error?.retryable ? (

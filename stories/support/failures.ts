@@ -5,7 +5,10 @@ import type { OpenRouterAuthErrorCode } from "../../src/index.js";
 import type { OpenRouterParameters } from "./emulator/story-emulator.js";
 import { emulatorOf, type StoryEmulator } from "./openrouter.js";
 
-/** What a story expects to be reported: the error's stable `code` and the message the user sees. */
+/**
+ * What a story expects to be reported: the error's stable `code` and its `message` (the developer's
+ * English detail; the button shows the user its table's text for the code instead).
+ */
 export interface ExpectedError {
   code: OpenRouterAuthErrorCode;
   message: string;
@@ -23,18 +26,24 @@ export interface Cause {
 export interface Failure extends ExpectedError {
   /** The annotations that make the story's next request to `route` (default: creating the code) fail so. */
   cause(route?: Route): Cause;
+  /**
+   * Makes the next request to `route` fail so, from a play function (once per attempt it plays);
+   * does nothing for a failure the story's emulator options cause (`cause()`'s parameters).
+   */
+  arm(context: object, route?: Route): void;
 }
 
 type Faults = StoryEmulator["faults"];
 
 /** A failure the emulator causes when told to (`faults`), before the story renders. */
 function fault(code: OpenRouterAuthErrorCode, message: string, queue: (faults: Faults, route: Route) => void): Failure {
-  return { code, message, cause: (route = "code") => ({ beforeEach: (context) => queue(emulatorOf(context).faults, route) }) };
+  const arm = (context: object, route: Route = "code") => queue(emulatorOf(context).faults, route);
+  return { code, message, arm, cause: (route = "code") => ({ beforeEach: (context) => arm(context, route) }) };
 }
 
 /** A failure the story's emulator options cause (`parameters.openrouter`), whatever the route. */
 function configured(code: OpenRouterAuthErrorCode, message: string, openrouter: OpenRouterParameters): Failure {
-  return { code, message, cause: () => ({ parameters: { openrouter } }) };
+  return { code, message, arm: () => {}, cause: () => ({ parameters: { openrouter } }) };
 }
 
 export const failures = {

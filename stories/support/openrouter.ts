@@ -23,8 +23,11 @@ export function canOpenWindows(): boolean {
   return false;
 }
 
-/** The ConnectButton's own button (its accessible name stays the label while busy). */
-export function connectButton(canvasElement: HTMLElement, name: RegExp = /connect openrouter|connected/i): HTMLButtonElement {
+/**
+ * The ConnectButton's own button (its accessible name stays the label while busy); `name` is its
+ * label, by default the English one (`buttonName(t)` of ./locales matches a locale's).
+ */
+export function connectButton(canvasElement: HTMLElement, name: RegExp | string | ((name: string) => boolean) = /connect openrouter|connected/i): HTMLButtonElement {
   return within(canvasElement).getByRole("button", { name });
 }
 
@@ -40,7 +43,10 @@ export async function expectAnnounced(button: HTMLElement, text: string | RegExp
   await expect(region).toHaveAttribute("aria-live", "polite");
   // The button points at the region, so screen readers also read it with the button.
   await expect(button).toHaveAttribute("aria-describedby", region?.id);
-  await waitFor(() => expect(region).toHaveTextContent(text), { timeout });
+  // toHaveTextContent collapses the text's whitespace (no-break spaces too, as French puts before
+  // "?"): the expected text is compared the same way.
+  const expected = typeof text === "string" ? text.replace(/\s+/g, " ") : text;
+  await waitFor(() => expect(region).toHaveTextContent(expected), { timeout });
 }
 
 /** The last window the story opened (a popup or a paste tab), once it exists. */

@@ -6,7 +6,7 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { act, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { createRef } from "react";
 import { describe, expect, it, vi } from "vitest";
-import { ConnectButton, connectMessages, createCodeChallenge, createPkcePair, type ConnectStatus } from "../../src/index.js";
+import { ConnectButton, defaultMessages, createCodeChallenge, createPkcePair, type ConnectStatus } from "../../src/index.js";
 import { POPUP_HIDDEN_HINT_DELAY_MS, POPUP_POLL_MS } from "../../src/core/flow/popup.js";
 import { decideConsent, dumpStorage, renderWith, freshEmulatorPerTest } from "./helpers.js";
 
@@ -38,7 +38,7 @@ describe("ConnectButton, minted flow (real emulator)", () => {
     expect(statusRegion()).toBeEmptyDOMElement();
     expect(button()).not.toHaveAttribute("aria-describedby");
     fireEvent.click(button());
-    expect(statusRegion()).toHaveTextContent(connectMessages["creating-code"]);
+    expect(statusRegion()).toHaveTextContent(defaultMessages["creating-code"]);
     expect(button()).toHaveAttribute("aria-describedby", statusRegion().id);
     expect(screen.queryByRole("button", { name: "Cancel" })).toBeNull(); // nothing to cancel in a minted flow
     await waitFor(() => expect(onKey).toHaveBeenCalledTimes(1));
@@ -48,8 +48,8 @@ describe("ConnectButton, minted flow (real emulator)", () => {
     expect(onConnected).toHaveBeenCalledWith({ key: exchange?.key, userId: "user_emulator", keyHint: `sk-or-v1-…${exchange?.key?.slice(-4)}` });
     expect(statuses).toEqual(["opening", "exchanging", "connected"]);
     expect(button()).toHaveAttribute("data-state", "connected");
-    expect(button()).toHaveAccessibleName(connectMessages.connectedLabel);
-    expect(statusRegion()).toHaveTextContent(connectMessages.connected);
+    expect(button()).toHaveAccessibleName(defaultMessages.connectedLabel);
+    expect(statusRegion()).toHaveTextContent(defaultMessages.connected);
     expect(emulator.codesIssued()[0]).toMatchObject({ source: "minted", limit: 5, keyLabel: "Test", codeChallengeMethod: "S256" });
     expect(dumpStorage()).not.toContain(exchange?.key);
   });
@@ -71,7 +71,9 @@ describe("ConnectButton, minted flow (real emulator)", () => {
     expect(onError.mock.calls[0]?.[0]).toMatchObject({ code: "invalid_request", issues: [{ path: ["limit"] }] });
     expect(emulator.app.requests()).toHaveLength(0);
     expect(button()).toHaveAttribute("data-state", "error");
-    expect(statusRegion()).toHaveTextContent("Invalid request: limit: must be between 0 and 1000000000");
+    // The user reads the table's text for the code; the developer's detail stays on the error.
+    expect(statusRegion()).toHaveTextContent(defaultMessages.invalid_request);
+    expect(onError.mock.calls[0]?.[0].message).toBe("Invalid request: limit: must be between 0 and 1000000000");
   });
 
   it.each([
@@ -80,7 +82,7 @@ describe("ConnectButton, minted flow (real emulator)", () => {
     ["network_error", () => emulator.faults.dropNext("exchange"), undefined],
     ["invalid_response", () => emulator.faults.malformedNext("exchange"), undefined],
     ["conflict", () => emulator.faults.failNext("code", { status: 409 }), undefined],
-  ] as const)("reports %s in the live region, then a new attempt succeeds", async (code, inject, apiKey) => {
+  ] as const)("reports %s in the live region in the table's words, then a new attempt succeeds", async (code, inject, apiKey) => {
     inject();
     const onError = vi.fn();
     const onKey = vi.fn();
@@ -88,7 +90,8 @@ describe("ConnectButton, minted flow (real emulator)", () => {
     fireEvent.click(button());
     await waitFor(() => expect(onError).toHaveBeenCalledTimes(1));
     expect(onError.mock.calls[0]?.[0]).toMatchObject({ code, name: "OpenRouterAuthError" });
-    expect(statusRegion()).toHaveTextContent(onError.mock.calls[0]?.[0].message);
+    expect(statusRegion()).toHaveTextContent(defaultMessages[code]);
+    expect(statusRegion()).not.toHaveTextContent(onError.mock.calls[0]?.[0].message);
     if (apiKey === null) return;
     fireEvent.click(button());
     await waitFor(() => expect(onKey).toHaveBeenCalledTimes(1));
@@ -107,17 +110,17 @@ describe("ConnectButton, minted flow (real emulator)", () => {
 
     renderWith(emulator, <ConnectButton onKey={vi.fn()} persist />);
     expect(button()).toHaveAttribute("data-state", "connected");
-    fireEvent.click(screen.getByRole("button", { name: connectMessages.disconnect }));
+    fireEvent.click(screen.getByRole("button", { name: defaultMessages.disconnect }));
     expect(sessionStorage.getItem("openrouter-connect:key")).toBeNull();
     expect(button()).toHaveAttribute("data-state", "idle");
     expect(document.activeElement).toBe(button());
-    expect(statusRegion()).toHaveTextContent(connectMessages.forgotten);
-    const revoke = screen.getByRole("link", { name: connectMessages.revoke });
+    expect(statusRegion()).toHaveTextContent(defaultMessages.forgotten);
+    const revoke = screen.getByRole("link", { name: defaultMessages.revoke });
     expect(revoke).toHaveAttribute("href", new URL("/settings/keys", emulator.authUrl).href);
     expect(revoke).toHaveAttribute("rel", "noopener noreferrer");
     // A new attempt clears the notice.
     fireEvent.click(button());
-    expect(screen.queryByRole("link", { name: connectMessages.revoke })).toBeNull();
+    expect(screen.queryByRole("link", { name: defaultMessages.revoke })).toBeNull();
   });
 
   it('persist="local": localStorage, the explicit opt-in', async () => {
@@ -204,7 +207,7 @@ describe("ConnectButton, coming back from a redirect", () => {
     renderWith(emulator, <ConnectButton onKey={vi.fn()} mode="redirect" limit={3} />);
     fireEvent.click(button());
     await waitFor(() => expect(assign).toHaveBeenCalledTimes(1));
-    expect(statusRegion()).toHaveTextContent(connectMessages.redirecting);
+    expect(statusRegion()).toHaveTextContent(defaultMessages.redirecting);
     const consent = new URL(assign.mock.calls[0]?.[0]);
     expect(consent.origin + consent.pathname).toBe(emulator.authUrl);
     expect(consent.searchParams.get("callback_url")).toBe("http://localhost:3000/");
@@ -259,8 +262,8 @@ describe("ConnectButton, popup flow (jsdom stand-in for a window; real windows r
     await waitFor(() => expect(popup.navigatedTo).toBeDefined());
     expect(button()).toHaveAttribute("aria-busy", "true");
     expect(button()).toHaveAccessibleName("Connect OpenRouter");
-    expect(statusRegion()).toHaveTextContent(connectMessages["awaiting-popup"]);
-    expect(screen.getByRole("button", { name: connectMessages.cancel })).toBeInTheDocument();
+    expect(statusRegion()).toHaveTextContent(defaultMessages["awaiting-popup"]);
+    expect(screen.getByRole("button", { name: defaultMessages.cancel })).toBeInTheDocument();
     const back = await decideConsent(popup.navigatedTo as string, "approve");
     act(() => {
       window.dispatchEvent(new MessageEvent("message", { origin: window.location.origin, source: popup.window as never, data: { type: "openrouter-connect:callback", attemptId: popupMarker(), code: back.searchParams.get("code") } }));
@@ -269,7 +272,7 @@ describe("ConnectButton, popup flow (jsdom stand-in for a window; real windows r
     expect(popup.closed).toBe(true);
     expect(emulator.exchanges()).toHaveLength(1);
     expect(document.activeElement).toBe(button());
-    expect(screen.queryByRole("button", { name: connectMessages.cancel })).toBeNull();
+    expect(screen.queryByRole("button", { name: defaultMessages.cancel })).toBeNull();
     expect(dumpStorage()).toBe("");
   });
 
@@ -284,20 +287,20 @@ describe("ConnectButton, popup flow (jsdom stand-in for a window; real windows r
       first.closed = true; // COOP hides it, or the user closed it: it was never seen at the provider
       act(() => void vi.advanceTimersByTime(POPUP_POLL_MS));
       act(() => void window.dispatchEvent(new FocusEvent("focus")));
-      expect(screen.queryByRole("button", { name: connectMessages.tryAgain })).toBeNull(); // not yet: it may be an approval coming back
+      expect(screen.queryByRole("button", { name: defaultMessages.tryAgain })).toBeNull(); // not yet: it may be an approval coming back
       act(() => void vi.advanceTimersByTime(POPUP_HIDDEN_HINT_DELAY_MS));
-      expect(statusRegion()).toHaveTextContent(connectMessages["popup-hidden"]);
+      expect(statusRegion()).toHaveTextContent(defaultMessages["popup-hidden"]);
       expect(statusRegion()).toBeVisible();
       expect(button()).toHaveAttribute("data-state", "awaiting-approval");
-      expect(screen.getByRole("button", { name: connectMessages.cancel })).toBeInTheDocument();
+      expect(screen.getByRole("button", { name: defaultMessages.cancel })).toBeInTheDocument();
 
       const second = installPopup();
-      fireEvent.click(screen.getByRole("button", { name: connectMessages.tryAgain }));
+      fireEvent.click(screen.getByRole("button", { name: defaultMessages.tryAgain }));
       expect(window.open).toHaveBeenCalledTimes(2); // the second window, inside the click
       await turnsUntil(() => second.navigatedTo !== undefined);
-      expect(statusRegion()).toHaveTextContent(connectMessages["awaiting-popup"]);
-      expect(screen.queryByRole("button", { name: connectMessages.tryAgain })).toBeNull();
-      fireEvent.click(screen.getByRole("button", { name: connectMessages.cancel }));
+      expect(statusRegion()).toHaveTextContent(defaultMessages["awaiting-popup"]);
+      expect(screen.queryByRole("button", { name: defaultMessages.tryAgain })).toBeNull();
+      fireEvent.click(screen.getByRole("button", { name: defaultMessages.cancel }));
       expect(onError.mock.calls.map(([error]) => error.code)).toEqual(["cancelled"]);
     } finally {
       vi.useRealTimers();
@@ -310,7 +313,7 @@ describe("ConnectButton, popup flow (jsdom stand-in for a window; real windows r
     renderWith(emulator, <ConnectButton onKey={vi.fn()} onError={onError} />);
     fireEvent.click(button());
     expect(onError.mock.calls[0]?.[0]).toMatchObject({ code: "popup_blocked" });
-    expect(screen.getByRole("button", { name: connectMessages.continueInThisTab })).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: defaultMessages.continueInThisTab })).toBeInTheDocument();
     expect(dumpStorage()).toBe("");
   });
 

@@ -2,7 +2,7 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { cleanup, render } from "@testing-library/react";
 import { afterAll, afterEach, beforeAll, beforeEach, vi } from "vitest";
 import { StrictMode, type ReactElement, type ReactNode } from "react";
-import { OpenRouterAuthProvider } from "../../src/index.js";
+import { OpenRouterAuthProvider, type ConnectMessages } from "../../src/index.js";
 import { resetCallbackState } from "../../src/core/flow/callback.js";
 import { startOpenRouterEmulator, type RunningOpenRouterEmulator } from "../../src/emulator/index.js";
 
@@ -41,11 +41,16 @@ export function Providers({
   apiKey,
   children,
   queryClient,
+  messages,
+  locale,
 }: {
   emulator: RunningOpenRouterEmulator;
   apiKey?: string | null;
   children: ReactNode;
   queryClient?: QueryClient;
+  /** The provider's texts and locale. */
+  messages?: Partial<ConnectMessages>;
+  locale?: string;
 }) {
   const client = queryClient ?? new QueryClient();
   return (
@@ -54,6 +59,8 @@ export function Providers({
         baseUrl={emulator.apiBaseUrl}
         authUrl={emulator.authUrl}
         apiKey={apiKey === null ? undefined : (apiKey ?? emulator.apiKey)}
+        messages={messages}
+        locale={locale}
       >
         {children}
       </OpenRouterAuthProvider>
@@ -64,11 +71,17 @@ export function Providers({
 export function renderWith(
   emulator: RunningOpenRouterEmulator,
   ui: ReactElement,
-  { strict = false, apiKey, queryClient }: { strict?: boolean; apiKey?: string | null; queryClient?: QueryClient } = {},
+  {
+    strict = false,
+    apiKey,
+    queryClient,
+    messages,
+    locale,
+  }: { strict?: boolean; apiKey?: string | null; queryClient?: QueryClient; messages?: Partial<ConnectMessages>; locale?: string } = {},
 ) {
   const wrap = (node: ReactElement) => {
     const tree = (
-      <Providers emulator={emulator} apiKey={apiKey} queryClient={queryClient}>
+      <Providers emulator={emulator} apiKey={apiKey} queryClient={queryClient} messages={messages} locale={locale}>
         {node}
       </Providers>
     );

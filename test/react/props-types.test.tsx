@@ -2,7 +2,8 @@
 // `@ts-expect-error` fails the typecheck if the line it marks ever compiles): where the key goes
 // must be said, at least one of onKey, onConnected or exchangeUrl.
 import { describe, expect, it } from "vitest";
-import { ConnectButton, type ConnectButtonProps } from "../../src/index.js";
+import { AuthCallback, ConnectButton, OpenRouterAuthProvider, type ConnectButtonProps, type ConnectMessages } from "../../src/index.js";
+import { de } from "../../src/locales/index.js";
 
 const noop = () => {};
 
@@ -23,5 +24,23 @@ describe("ConnectButtonProps", () => {
     const props: ConnectButtonProps[] = [{ onKey: noop }, { onConnected: noop }, { exchangeUrl: "/x" }];
     expect(elements).toHaveLength(7);
     expect(props).toHaveLength(3);
+  });
+});
+
+describe("messages", () => {
+  it("takes a whole locale or a few keys, and no key the table does not have", () => {
+    const elements = [
+      <OpenRouterAuthProvider key="a" messages={de} locale="de-DE" />,
+      <ConnectButton key="b" onKey={noop} messages={{ connect: "Verbinden" }} locale="de-DE" />,
+      <AuthCallback key="c" messages={{ relayed: "Fertig." }} />,
+      // @ts-expect-error: a misspelled key
+      <ConnectButton key="d" onKey={noop} messages={{ conect: "Verbinden" }} />,
+      // @ts-expect-error: texts are strings (placeholders like {balance}), not functions
+      <ConnectButton key="e" onKey={noop} messages={{ connectedWithBalance: (amount: string) => amount }} />,
+    ];
+    // @ts-expect-error: a translation missing a key is not a ConnectMessages
+    const incomplete: ConnectMessages = { connect: "Verbinden" };
+    expect(elements).toHaveLength(5);
+    expect(incomplete).toBeDefined();
   });
 });

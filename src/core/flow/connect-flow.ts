@@ -1,6 +1,6 @@
 import { checkTimeoutMs, resolveRouteUrl } from "../client.js";
 import { invalidRequest, OpenRouterAuthError, toOpenRouterAuthError } from "../errors.js";
-import type { ConnectMessageId } from "../messages.js";
+import type { ConnectMessageId, ConnectMessages } from "../messages.js";
 import { createPkcePair, hasWebCrypto, webCryptoMissing, type CodeChallengeMethod } from "../pkce.js";
 import { maskKey } from "../rules.js";
 import {
@@ -78,6 +78,11 @@ export interface ConnectFlowOptions {
   /** The popup's `window.open` features; default `popup=yes,width=520,height=720`. */
   popupFeatures?: string;
   /**
+   * What the popup shows until OpenRouter's page loads in it (`windowTitle`, `opening`), in the
+   * reader's language; English where left out.
+   */
+  messages?: Partial<Pick<ConnectMessages, "windowTitle" | "opening">>;
+  /**
    * Receives the user's new key when this browser exchanged the code (without `exchangeUrl`). The
    * key is not stored anywhere unless you ask for it.
    */
@@ -100,7 +105,7 @@ export interface ConnectFlowOptions {
 
 export interface ConnectSnapshot {
   status: ConnectStatus;
-  /** What a live region says now (`connectMessages` has the English texts); undefined when idle. */
+  /** What a live region says now (`connectStatusText` words it, from `defaultMessages` or a translation); undefined when idle. */
   message: ConnectMessageId | undefined;
   /** Cancel is offered now: opening or waiting for approval, in every mode but minted. */
   canCancel: boolean;

@@ -1,5 +1,5 @@
 import { OpenRouterAuthError } from "../errors.js";
-import { connectMessages } from "../messages.js";
+import { resolveConnectMessages } from "../messages.js";
 import type { Attempt, AttemptPhase } from "./attempt.js";
 import { clearPopupMarker, savePopupMarker } from "./attempt-store.js";
 import { fallbackMode } from "./browser.js";
@@ -70,8 +70,9 @@ export const popupMode: FlowMode = {
     attempt.window = popup;
     attempt.onEnd(() => closePopup(attempt, ctx));
     try {
-      popup.document.title = connectMessages.windowTitle;
-      popup.document.body.textContent = connectMessages.opening;
+      const { windowTitle, opening } = resolveConnectMessages(ctx.options.messages);
+      popup.document.title = windowTitle;
+      popup.document.body.textContent = opening;
     } catch {
       // a reused popup may already be elsewhere
     }

@@ -15,12 +15,16 @@ import { setupWorker } from "msw/browser";
 import { StrictMode, useState } from "react";
 import { createRoot } from "react-dom/client";
 import { AuthCallback, ConnectButton, OpenRouterAuthProvider, type ExchangeAuthCodeResponse } from "../../../src/index.js";
+import { storyLocale } from "../locale-list.js";
 import { bridgeFetch } from "./bridge.js";
 import { consentPageUrl, emulatorPageUrl } from "./urls.js";
 
 const params = new URLSearchParams(window.location.search);
 const emulator = params.get("emulator") ?? "";
 const root = document.getElementById("root") as HTMLElement;
+// The story's language (`locale`, an id of ../locale-list.ts) for the app and the callback page,
+// with its direction and tag on <html>, as an app sets them.
+const locale = storyLocale(params.get("locale"));
 
 function problem(text: string): void {
   document.title = "OpenRouter emulator";
@@ -82,12 +86,17 @@ function showConsentPage(): void {
 
 // ---------------------------------------------------------------- view=app
 
+function inLocale(): void {
+  document.documentElement.lang = locale.tag;
+  document.documentElement.dir = locale.dir;
+}
+
 function RedirectApp() {
   const [result, setResult] = useState<ExchangeAuthCodeResponse>();
   return (
     <main style={{ font: "16px/1.5 system-ui, sans-serif", padding: "1rem" }}>
       <h1 style={{ fontSize: "1.25rem", marginTop: 0 }}>Example app</h1>
-      <ConnectButton mode="redirect" callbackUrl={emulatorPageUrl("app", { emulator })} onKey={setResult} />
+      <ConnectButton mode="redirect" callbackUrl={emulatorPageUrl("app", { emulator, locale: locale.id })} onKey={setResult} />
       {result ? (
         <p data-testid="received-key">
           Key received, ending in <code>{result.key.slice(-6)}</code>.
@@ -106,10 +115,11 @@ async function showRedirectApp(): Promise<void> {
     onUnhandledRequest: "bypass",
     serviceWorker: { url: new URL(`${import.meta.env.BASE_URL}mockServiceWorker.js`, window.location.href).pathname },
   });
+  inLocale();
   createRoot(root).render(
     <StrictMode>
       <QueryClientProvider client={new QueryClient()}>
-        <OpenRouterAuthProvider baseUrl={`${emulator}/api/v1`} authUrl={consentPageUrl(emulator)}>
+        <OpenRouterAuthProvider baseUrl={`${emulator}/api/v1`} authUrl={consentPageUrl(emulator)} messages={locale.messages} locale={locale.tag}>
           <RedirectApp />
         </OpenRouterAuthProvider>
       </QueryClientProvider>
@@ -120,12 +130,13 @@ async function showRedirectApp(): Promise<void> {
 // ---------------------------------------------------------------- view=callback
 
 function showPopupCallback(): void {
-  document.title = "Connecting to OpenRouter";
+  document.title = locale.messages.windowTitle;
+  inLocale();
   createRoot(root).render(
     <StrictMode>
       <QueryClientProvider client={new QueryClient()}>
         <main style={{ font: "16px/1.5 system-ui, sans-serif", padding: "1rem" }}>
-          <AuthCallback />
+          <AuthCallback messages={locale.messages} />
         </main>
       </QueryClientProvider>
     </StrictMode>,

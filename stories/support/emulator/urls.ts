@@ -22,7 +22,7 @@ export function consentPageUrl(emulatorUrl: string): string {
   return emulatorPageUrl("auth", { emulator: emulatorUrl });
 }
 
-/** A callback page that only finishes popups (it renders `<AuthCallback />`). */
-export function popupCallbackUrl(): string {
-  return emulatorPageUrl("callback");
+/** A callback page that only finishes popups (it renders `<AuthCallback />`), in `locale` (an id of ../locale-list.ts). */
+export function popupCallbackUrl(locale?: string): string {
+  return emulatorPageUrl("callback", locale ? { locale } : {});
 }

@@ -1,0 +1,56 @@
+import type { ConnectMessages } from "../core/messages.js";
+
+/**
+ * Arabic (العربية), Modern Standard Arabic, right to left: render it under `dir="rtl"`. Verbal
+ * nouns and the passive where they read naturally, to address no one gender; "مفتاح" for key,
+ * "رمز" for code, "الموافقة" for approval.
+ */
+export const ar = {
+  connect: "الاتصال بـ OpenRouter",
+  connectedLabel: "متصل",
+  connectedWithBalance: "متصل · المتبقي {balance}",
+  disconnect: "قطع الاتصال",
+  forgotten: "أُزيل المفتاح من هذا الجهاز، لكنه يظل صالحًا إلى أن يُلغى في OpenRouter.",
+  revoke: "إلغاء المفتاح في OpenRouter",
+
+  opening: "جارٍ فتح OpenRouter…",
+  "creating-code": "جارٍ إنشاء رمز التفويض…",
+  "awaiting-popup": "بانتظار الموافقة في نافذة OpenRouter…",
+  "popup-hidden": "لم تعد نافذة OpenRouter ظاهرة. هل أُغلقت؟ يمكن إعادة المحاولة أو الإلغاء.",
+  redirecting: "جارٍ الانتقال إلى OpenRouter…",
+  "awaiting-paste": "وافِق على الطلب في OpenRouter، ثم الصق هنا الرمز الظاهر.",
+  exchanging: "جارٍ إنشاء مفتاحك…",
+  connected: "تم الاتصال بـ OpenRouter.",
+  relayed: "تم. يمكن إغلاق هذه النافذة الآن.",
+  error: "حدث خطأ ما.",
+  cancel: "إلغاء",
+  tryAgain: "إعادة المحاولة",
+  continueInThisTab: "المتابعة في علامة التبويب هذه",
+  pasteInstead: "لصق رمز بدلًا من ذلك",
+  pasteLabel: "الصق الرمز من OpenRouter",
+  submitCode: "إرسال الرمز",
+  openConsentPage: "فتح OpenRouter",
+  windowTitle: "OpenRouter",
+
+  invalid_request: "الطلب غير صالح. يُرجى التحقق منه والمحاولة مرة أخرى.",
+  unauthorized: "لم يقبل OpenRouter بيانات اعتماد هذا التطبيق.",
+  forbidden: "رفض OpenRouter هذا الطلب.",
+  invalid_code: "هذا الرمز غير صالح أو سبق استخدامه.",
+  code_expired: "انتهت صلاحية هذا الرمز. يُرجى البدء من جديد.",
+  invalid_code_challenge_method: "لا يمكن استخدام هذا الرمز لهذا الاتصال. يُرجى البدء من جديد.",
+  conflict: "OpenRouter مشغول حاليًا. يُرجى المحاولة مرة أخرى.",
+  rate_limited: "محاولات كثيرة جدًا. يُرجى الانتظار قليلًا ثم المحاولة مرة أخرى.",
+  quota_exceeded: "لا يمكن إنشاء مزيد من المفاتيح حاليًا. يُرجى المحاولة لاحقًا.",
+  http_error: "ردّ OpenRouter بخطأ.",
+  server_error: "واجه OpenRouter مشكلة. يُرجى المحاولة مرة أخرى.",
+  network_error: "تعذّر الوصول إلى OpenRouter. يُرجى التحقق من الاتصال بالإنترنت والمحاولة مرة أخرى.",
+  invalid_response: "تعذّرت قراءة ردّ OpenRouter. يُرجى المحاولة مرة أخرى.",
+  aborted: "تم إيقاف الطلب.",
+  timeout: "استغرق الأمر وقتًا طويلًا. يُرجى المحاولة مرة أخرى.",
+  unsupported: "لا يدعم هذا المتصفح هذه الطريقة في الاتصال.",
+  popup_blocked: "حظر المتصفح نافذة OpenRouter.",
+  popup_closed: "أُغلقت نافذة OpenRouter قبل الموافقة.",
+  access_denied: "تم رفض الطلب في OpenRouter.",
+  no_pending_flow: "تلقّت هذه الصفحة رمز تفويض لم يطلبه هذا المتصفح، لذا تم تجاهله.",
+  cancelled: "تم إلغاء الاتصال.",
+} satisfies ConnectMessages;

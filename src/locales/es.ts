@@ -1,0 +1,55 @@
+import type { ConnectMessages } from "../core/messages.js";
+
+/**
+ * Spanish (español), neutral for Spain and Latin America. "Tú", the register of current Spanish
+ * interfaces; "clave" for key, "aprobar" for approve.
+ */
+export const es = {
+  connect: "Conectar con OpenRouter",
+  connectedLabel: "Conectado",
+  connectedWithBalance: "Conectado · quedan {balance}",
+  disconnect: "Desconectar",
+  forgotten: "Olvidada en este dispositivo. La clave sigue funcionando hasta que la revoques.",
+  revoke: "Revocarla en OpenRouter",
+
+  opening: "Abriendo OpenRouter…",
+  "creating-code": "Creando un código de autorización…",
+  "awaiting-popup": "Esperando tu aprobación en la ventana de OpenRouter…",
+  "popup-hidden": "La ventana de OpenRouter ya no está visible. ¿La cerraste? Vuelve a intentarlo o cancela.",
+  redirecting: "Redirigiendo a OpenRouter…",
+  "awaiting-paste": "Aprueba en OpenRouter y pega aquí el código que te muestre.",
+  exchanging: "Creando tu clave…",
+  connected: "Conectado a OpenRouter.",
+  relayed: "Listo. Ya puedes cerrar esta ventana.",
+  error: "Algo salió mal.",
+  cancel: "Cancelar",
+  tryAgain: "Reintentar",
+  continueInThisTab: "Continuar en esta pestaña",
+  pasteInstead: "Pegar un código",
+  pasteLabel: "Pega el código de OpenRouter",
+  submitCode: "Enviar código",
+  openConsentPage: "Abrir OpenRouter",
+  windowTitle: "OpenRouter",
+
+  invalid_request: "La solicitud no es válida. Revísala y vuelve a intentarlo.",
+  unauthorized: "OpenRouter no aceptó las credenciales de esta aplicación.",
+  forbidden: "OpenRouter rechazó esta solicitud.",
+  invalid_code: "Este código no es válido o ya se usó.",
+  code_expired: "Este código expiró. Vuelve a empezar.",
+  invalid_code_challenge_method: "Este código no sirve para esta conexión. Vuelve a empezar.",
+  conflict: "OpenRouter está ocupado en este momento. Vuelve a intentarlo.",
+  rate_limited: "Demasiados intentos. Espera un momento y vuelve a intentarlo.",
+  quota_exceeded: "Por ahora no se pueden crear más claves. Vuelve a intentarlo más tarde.",
+  http_error: "OpenRouter respondió con un error.",
+  server_error: "OpenRouter tuvo un problema. Vuelve a intentarlo.",
+  network_error: "No se pudo conectar con OpenRouter. Comprueba tu conexión y vuelve a intentarlo.",
+  invalid_response: "No se pudo leer la respuesta de OpenRouter. Vuelve a intentarlo.",
+  aborted: "Se detuvo la solicitud.",
+  timeout: "Tardó demasiado. Vuelve a intentarlo.",
+  unsupported: "Este navegador no permite conectarse de esta forma.",
+  popup_blocked: "El navegador bloqueó la ventana de OpenRouter.",
+  popup_closed: "La ventana de OpenRouter se cerró antes de la aprobación.",
+  access_denied: "Rechazaste la solicitud en OpenRouter.",
+  no_pending_flow: "Esta página recibió un código de autorización que este navegador no solicitó, así que se ignoró.",
+  cancelled: "Se canceló la conexión.",
+} satisfies ConnectMessages;

@@ -1,0 +1,55 @@
+import type { ConnectMessages } from "../core/messages.js";
+
+/**
+ * French (français). "Vous"; "clé" for key, "approuver" for approve. French typography: a narrow
+ * no-break space (U+202F) before "?" and ";", none before the ellipsis.
+ */
+export const fr = {
+  connect: "Connecter OpenRouter",
+  connectedLabel: "Connecté",
+  connectedWithBalance: "Connecté · {balance} restants",
+  disconnect: "Déconnecter",
+  forgotten: "Oubliée sur cet appareil. La clé reste valide jusqu’à ce que vous la révoquiez.",
+  revoke: "La révoquer sur OpenRouter",
+
+  opening: "Ouverture d’OpenRouter…",
+  "creating-code": "Création d’un code d’autorisation…",
+  "awaiting-popup": "En attente de votre approbation dans la fenêtre OpenRouter…",
+  "popup-hidden": "La fenêtre OpenRouter n’est plus visible. Fermée\u202f? Réessayez ou annulez.",
+  redirecting: "Redirection vers OpenRouter…",
+  "awaiting-paste": "Approuvez sur OpenRouter, puis collez ici le code affiché.",
+  exchanging: "Création de votre clé…",
+  connected: "Connecté à OpenRouter.",
+  relayed: "Terminé. Vous pouvez fermer cette fenêtre.",
+  error: "Une erreur s’est produite.",
+  cancel: "Annuler",
+  tryAgain: "Réessayer",
+  continueInThisTab: "Continuer dans cet onglet",
+  pasteInstead: "Coller un code à la place",
+  pasteLabel: "Collez le code d’OpenRouter",
+  submitCode: "Envoyer le code",
+  openConsentPage: "Ouvrir OpenRouter",
+  windowTitle: "OpenRouter",
+
+  invalid_request: "La requête n’est pas valide. Vérifiez-la et réessayez.",
+  unauthorized: "OpenRouter n’a pas accepté les identifiants de cette application.",
+  forbidden: "OpenRouter a refusé cette requête.",
+  invalid_code: "Ce code n’est pas valide ou a déjà été utilisé.",
+  code_expired: "Ce code a expiré. Veuillez recommencer.",
+  invalid_code_challenge_method: "Ce code ne correspond pas à cette connexion. Veuillez recommencer.",
+  conflict: "OpenRouter est occupé pour le moment. Veuillez réessayer.",
+  rate_limited: "Trop de tentatives. Patientez un instant, puis réessayez.",
+  quota_exceeded: "Impossible de créer d’autres clés pour le moment. Réessayez plus tard.",
+  http_error: "OpenRouter a répondu par une erreur.",
+  server_error: "OpenRouter a rencontré un problème. Veuillez réessayer.",
+  network_error: "Impossible de joindre OpenRouter. Vérifiez votre connexion et réessayez.",
+  invalid_response: "La réponse d’OpenRouter est illisible. Veuillez réessayer.",
+  aborted: "La requête a été interrompue.",
+  timeout: "Le délai est dépassé. Veuillez réessayer.",
+  unsupported: "Ce navigateur ne permet pas de se connecter de cette façon.",
+  popup_blocked: "Le navigateur a bloqué la fenêtre OpenRouter.",
+  popup_closed: "La fenêtre OpenRouter a été fermée avant l’approbation.",
+  access_denied: "Vous avez refusé la demande sur OpenRouter.",
+  no_pending_flow: "Cette page a reçu un code d’autorisation que ce navigateur n’a pas demandé\u202f; il a été ignoré.",
+  cancelled: "Connexion annulée.",
+} satisfies ConnectMessages;
