@@ -12,9 +12,9 @@
 //    message being delivered, from resume() on a redirect return, and from createAuthCode's answer in
 //    the minted flow. Median and 95th percentile over many runs.
 //  - mint handler: the server route's own time per mint (body, authorize, schema, policy, quota,
-//    the client building the call and reading the answer), with no quota, with the in-memory quota
-//    and with the Redis quota (a real redis-server on loopback, started here; skipped with a note
-//    when it is missing). The handler runs in-process with a fetch stub that answers at once, so
+//    the client building the call and reading the answer), with the in-memory quota and with the
+//    Redis quota (a route is never without a quota; Redis is a real redis-server on loopback, started
+//    here, skipped with a note when it is missing). The handler runs in-process with a fetch stub that answers at once, so
 //    OpenRouter's own time is excluded; p50 and p99.
 //
 // Options: --json (machine-readable), --no-size, --quick (fewer iterations).
@@ -415,7 +415,7 @@ async function benchMintHandler(): Promise<void> {
   const runs = QUICK ? 300 : 2_000;
   const warmup = 200;
 
-  async function measure(name: string, quota: Quota | undefined, budget: { p50: number; p99: number }, note: string): Promise<void> {
+  async function measure(name: string, quota: Quota, budget: { p50: number; p99: number }, note: string): Promise<void> {
     const handler = createMintHandler({
       apiKey: "sk-or-v1-bench-app-key-0123456789",
       baseUrl: "https://openrouter.test/api/v1",
@@ -449,7 +449,6 @@ async function benchMintHandler(): Promise<void> {
   }
 
   const stub = "in-process, fetch stub answering at once (OpenRouter's time excluded), 100 users";
-  await measure("no quota", undefined, { p50: 1, p99: 25 }, stub);
   await measure("in-memory quota", { ...rules, store: createMemoryQuotaStore() }, { p50: 1, p99: 25 }, `${stub}; createMemoryQuotaStore, a per-user and a global rule`);
   if (redisMissing) {
     console.log(`mint handler with the Redis quota: skipped, ${redisMissing}`);

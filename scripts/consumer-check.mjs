@@ -29,7 +29,7 @@ import ts from "typescript";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const FIXTURE = join(ROOT, "scripts", "consumer");
-const ENTRIES = [".", "./core", "./server", "./server/redis", "./emulator", "./testing"];
+const ENTRIES = [".", "./core", "./locales", "./server", "./server/redis", "./emulator", "./testing"];
 
 const argv = process.argv.slice(2);
 const KEEP = argv.includes("--keep");
