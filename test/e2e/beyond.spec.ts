@@ -134,15 +134,26 @@ test.describe("the app's mint route", () => {
     return { status: response.status, body: (await response.json()) as { error?: { code: number; message: string; metadata?: unknown }; data?: { id: string } } };
   }
 
+  /** A session of the demo's, as its page gets one: the cookie its HTML answer sets. */
+  async function demoSession(demo: { url: string }): Promise<string> {
+    const answer = await fetch(`${demo.url}/`, { headers: { Accept: "text/html" } });
+    await answer.arrayBuffer();
+    const [cookie, ...more] = answer.headers.getSetCookie();
+    expect(more).toEqual([]);
+    expect(cookie).toMatch(/^orc_demo_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict$/);
+    return (cookie as string).split(";")[0] as string;
+  }
+
   function noCodeMinted(emulator: RunningOpenRouterEmulator) {
     expect(emulator.codesIssued()).toEqual([]);
     expect(emulator.app.requests().filter((r) => r.route === "code")).toEqual([]);
   }
 
-  test("refuses a limit above policy, a foreign Origin and a request nobody vouches for; mints within policy", async ({ demo, emulator }) => {
+  test("refuses a limit above policy, a foreign Origin and a request without the demo's session; mints within policy", async ({ demo, emulator }) => {
     const own = { Origin: new URL(demo.url).origin };
+    const session = { Cookie: await demoSession(demo) };
 
-    const over = await post(demo, own, body(demo.url, { limit: 100.01 }));
+    const over = await post(demo, { ...own, ...session }, body(demo.url, { limit: 100.01 }));
     expect(over.status).toBe(400);
     expect(over.body.error).toMatchObject({
       code: 400,
@@ -150,21 +161,21 @@ test.describe("the app's mint route", () => {
       metadata: { issues: [{ path: ["limit"], message: "must be at most 100 (this app's maximum)" }] },
     });
 
-    const foreign = await post(demo, { Origin: "https://evil.example" }, body(demo.url, { limit: 1 }));
+    // The Origin is checked first: a session of the demo's does not let another site's page in.
+    const foreign = await post(demo, { Origin: "https://evil.example", ...session }, body(demo.url, { limit: 1 }));
     expect(foreign).toEqual({ status: 403, body: { error: { code: 403, message: "Requests from this origin may not mint keys." } } });
 
-    // No Origin: not a browser; the demo's route has no `authorize` to vouch for such a caller.
-    const unauthorized = await post(demo, {}, body(demo.url, { limit: 1 }));
-    expect(unauthorized).toEqual({
-      status: 403,
-      body: { error: { code: 403, message: "Requests without an Origin header need an authorize function to vouch for them." } },
-    });
-    // A bearer key of the caller's own changes nothing: the route uses only its own key.
-    const withBearer = await post(demo, { Authorization: `Bearer ${emulator.apiKey}` }, body(demo.url, { limit: 1 }));
-    expect(withBearer.status).toBe(403);
+    // Without the session cookie nobody vouches for the caller: the demo's own Origin, no Origin
+    // at all (not a browser), or a bearer key of the caller's own (the route uses only its own).
+    const notAllowed = { status: 403, body: { error: { code: 403, message: "Not allowed." } } };
+    expect(await post(demo, own, body(demo.url, { limit: 1 }))).toEqual(notAllowed);
+    expect(await post(demo, {}, body(demo.url, { limit: 1 }))).toEqual(notAllowed);
+    expect(await post(demo, { Authorization: `Bearer ${emulator.apiKey}` }, body(demo.url, { limit: 1 }))).toEqual(notAllowed);
+    // A token the demo never issued is no session either.
+    expect(await post(demo, { ...own, Cookie: "orc_demo_session=forged" }, body(demo.url, { limit: 1 }))).toEqual(notAllowed);
     noCodeMinted(emulator);
 
-    const ok = await post(demo, own, body(demo.url, { limit: 100 }));
+    const ok = await post(demo, { ...own, ...session }, body(demo.url, { limit: 100 }));
     expect(ok.status).toBe(200);
     expect(ok.body.data?.id).toMatch(/^auth_code_/);
     expect(emulator.codesIssued()).toMatchObject([{ code: ok.body.data?.id, source: "minted", limit: 100, keyLabel: "openrouter-connect demo" }]);

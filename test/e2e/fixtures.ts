@@ -17,7 +17,7 @@ import { launchWebKit } from "./engines/webkit.js";
 export type { Window, EngineName };
 export { Locator };
 
-export type Flow = "popup" | "redirect" | "minted" | "paste" | "persisted";
+export type Flow = "popup" | "redirect" | "minted" | "paste" | "persisted" | "server";
 
 export interface WindowOpenCall {
   /** `window.event.type` when window.open ran: "click" when it ran inside the click handler. */

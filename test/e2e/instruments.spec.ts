@@ -1,6 +1,8 @@
 // The suite's own instruments, in every engine: what the other specs rely on to fail must be able
 // to see what it claims to see. Page errors come back from every engine (WebKitWebDriver has no
-// log endpoint: the page probe reports them through the proxy), and only the named noise passes.
+// log endpoint: the page probe reports them through the proxy), and only the named noise passes;
+// the probe's DOM watch sees what was in a document for a single task.
+import { watchText } from "./engines/driver.js";
 import { clickForPopup, expect, section } from "./fixtures.js";
 import { test } from "./support-faults.js"; // one `test` for every spec: one worker per engine
 
@@ -47,6 +49,31 @@ test.describe("page errors", () => {
       await expect.poll(favicon, { message: "the favicon's CSP report" }).toBe(1);
     }
     expect(pageErrors.list().filter((text) => text.includes("favicon"))).toEqual([]);
+  });
+});
+
+test.describe("DOM watch", () => {
+  test("text and an attribute that were in the document for a single task, never painted, are reported; what never came is not", async ({ page, demo, network }) => {
+    network.probe({ watchDom: [watchText("text", "a hint (for one task)"), { name: "attribute", pattern: "sk-or-v1-[0-9a-f]{16}" }, watchText("absent", "never shown")] });
+    network.route(({ url }) =>
+      url.pathname === "/__e2e__/flash"
+        ? // (The texts are put together in the script, so that its own source does not match.)
+          html(`<!doctype html><title>flash</title><p id="p">steady</p><script>
+            var p = document.getElementById("p");
+            var span = document.createElement("span");
+            span.textContent = "a hint " + "(for one task)";
+            p.append(span);
+            span.remove();
+            p.setAttribute("data-x", "sk-or-" + "v1-0123456789abcdef0123");
+            p.removeAttribute("data-x");
+          </script>`)
+        : undefined,
+    );
+    await page.goto(`${demo.url}/__e2e__/flash`);
+    const seen = () => network.reports().filter((r) => r.kind === "dom").map((r) => `${String(r.name)} ${String(r.how)}`);
+    await expect.poll(seen, { message: "the probe's DOM reports" }).toEqual(["text added", "attribute attribute"]);
+    // Both were gone by the end of the task that put them there.
+    expect(await page.evaluate(() => document.getElementById("p")?.outerHTML)).toBe('<p id="p">steady</p>');
   });
 });
 

@@ -1,9 +1,10 @@
-// The emulator's keys page in Chromium: a real form post from the page itself revokes a key
+// The emulator's keys page, in every engine: a real form post from the page itself revokes a key
 // (so the browser's own Origin header passes the same-origin check), and a form on another
 // origin (the demo's) that posts to it is refused.
 import { createOpenRouterAuthClient } from "../../src/core/client.js";
 import type { RunningOpenRouterEmulator } from "../../src/emulator/index.js";
-import { expect, maskKey, test } from "./fixtures.js";
+import { expect, maskKey } from "./fixtures.js";
+import { test } from "./support-faults.js"; // one `test` for every spec: one worker per engine
 
 async function issueKey(emulator: RunningOpenRouterEmulator, keyLabel: string): Promise<string> {
   const client = createOpenRouterAuthClient({ baseUrl: emulator.apiBaseUrl, apiKey: emulator.apiKey });
@@ -25,7 +26,8 @@ test.describe("emulator keys page", () => {
     expect(await page.content()).not.toContain(key);
 
     await page.getByRole("button", { name: `Revoke Browser test (${maskKey(key)})` }).click();
-    await expect(page).toHaveURL(new RegExp(`^${emulator.keysUrl}\\?revoked=[0-9a-f]{32}$`));
+    await page.waitForURL((url) => url.href.startsWith(`${emulator.keysUrl}?`));
+    expect(await page.url()).toMatch(new RegExp(`^${emulator.keysUrl}\\?revoked=[0-9a-f]{32}$`));
     await expect(page.getByRole("status")).toContainText(`Revoked Browser test (${maskKey(key)})`);
     await expect(page.getByRole("row", { name: /Browser test/ })).toContainText("Revoked");
     await expect(page.getByRole("row", { name: /Keep me/ }).getByRole("button", { name: /^Revoke/ })).toBeVisible();

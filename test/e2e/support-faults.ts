@@ -20,7 +20,7 @@ export interface HarnessButton {
   flow: Flow;
   /** The button's label (its accessible name); default "Connect OpenRouter". */
   label?: string;
-  /** ConnectButton props (JSON): mode, limit, mint, timeoutMs, persist, showBalance, keyLabel, ... */
+  /** ConnectButton props (JSON): mode, limit, mint, timeoutMs, persist, showBalance, keyLabel, exchangeUrl, ... */
   props?: Record<string, unknown>;
 }
 
@@ -41,7 +41,8 @@ export interface ClockedEmulator {
 }
 
 // The page: like the demo (StrictMode, react-query, provider, useAuthCallback on the callback
-// page), a status log with the demo's structure (so fixtures.statusLog works) and keys masked.
+// page), a status log with the demo's structure (so fixtures.statusLog works), keys masked
+// (`${flow}-key`, from onKey) and the hint onConnected got (`${flow}-connected`, both modes).
 const HARNESS_ENTRY = `
 import { createElement as h, Fragment, StrictMode, useCallback, useRef, useState } from "react";
 import { createRoot } from "react-dom/client";
@@ -57,6 +58,7 @@ const client = config.clientTimeoutMs
 function App() {
   const [entries, setEntries] = useState([]);
   const [keys, setKeys] = useState({});
+  const [connected, setConnected] = useState({});
   const next = useRef(0);
   const { relayed } = useAuthCallback();
   const log = useCallback((flow, text) => setEntries((list) => [{ id: next.current++, flow, text }, ...list]), []);
@@ -74,12 +76,15 @@ function App() {
           {
             ...button.props,
             onKey: (result) => setKeys((all) => ({ ...all, [button.flow]: result })),
+            // Both modes; only the hint is kept (in the browser's mode the key also came to onKey).
+            onConnected: ({ keyHint }) => setConnected((all) => ({ ...all, [button.flow]: keyHint })),
             onStatusChange: (status) => log(button.flow, status),
             onError: (error) => log(button.flow, "error: " + error.code),
           },
           button.label ?? "Connect OpenRouter",
         ),
         h("p", { "data-testid": button.flow + "-key" }, keys[button.flow] ? maskKey(keys[button.flow].key) : "No key yet."),
+        h("p", { "data-testid": button.flow + "-connected" }, connected[button.flow] ? "Connected: " + connected[button.flow] : "Not connected."),
       ),
     ),
     h("ol", { "data-testid": "status-log" }, entries.map((entry) => h("li", { key: entry.id, "data-flow": entry.flow }, h("span", { className: "text" }, entry.text)))),
@@ -165,15 +170,25 @@ export const test = base.extend<SupportTestFixtures, SupportWorkerFixtures>({
       // The demo's own index.html (straight from the demo server), its two scripts swapped for
       // the harness config and bundle; served on the demo's origin, so the mint route and the
       // callback are the app's own, as in the demo.
-      network.route(async ({ method, url }) => {
+      network.route(async ({ method, url, headers }) => {
         if (url.origin !== origin || method !== "GET") return undefined;
         if (url.pathname === HARNESS_PATH) {
-          const index = await (await fetch(`${origin}/`)).text();
+          // Asked as the browser asks for a page, with its cookie: the demo server answers with the
+          // browser's session cookie (new or kept), which the harness page passes on, so the app's
+          // routes (mint, exchange, session) vouch for it as for the demo's own page.
+          const answer = await fetch(`${origin}/`, { headers: { Accept: "text/html", ...(headers.cookie ? { Cookie: headers.cookie } : {}) } });
+          const setCookie = answer.headers.getSetCookie();
+          if (setCookie.length > 1) throw new Error(`the demo set ${setCookie.length} cookies at once`);
+          const index = await answer.text();
           const html = index
             .replace(/<script src="\/demo-config\.js"><\/script>/, `<script src="${HARNESS_PATH}/config.js"></script>`)
             .replace(/<script type="module"([^>]*) src="\/assets\/[^"]+\.js"><\/script>/, `<script type="module"$1 src="${HARNESS_PATH}/app.js"></script>`);
           if (!html.includes(`${HARNESS_PATH}/config.js`) || !html.includes(`${HARNESS_PATH}/app.js`)) throw new Error("the demo's index.html no longer has the scripts the harness swaps");
-          return { status: 200, headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" }, body: html };
+          return {
+            status: 200,
+            headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store", "Referrer-Policy": "no-referrer", ...(setCookie[0] ? { "Set-Cookie": setCookie[0] } : {}) },
+            body: html,
+          };
         }
         if (url.pathname === `${HARNESS_PATH}/config.js`) return script(`window.__E2E_HARNESS__ = ${JSON.stringify(config)};\n`);
         if (url.pathname === `${HARNESS_PATH}/app.js`) return script(harnessBundle);

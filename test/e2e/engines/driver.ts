@@ -126,6 +126,20 @@ export interface ProbeOptions {
   blockPopups?: boolean;
   /** window.close does nothing (a browser that keeps a popup open). */
   ignoreWindowClose?: boolean;
+  /** Patterns reported (`dom`) the first time they show in the document's text or attributes. */
+  watchDom?: DomWatch[];
+}
+
+/** A pattern the page probe watches the DOM for (a RegExp's source and flags; see page-probe.js). */
+export interface DomWatch {
+  name: string;
+  pattern: string;
+  flags?: string;
+}
+
+/** Watches for `text` itself (not a pattern). */
+export function watchText(name: string, text: string): DomWatch {
+  return { name, pattern: text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") };
 }
 
 /** The script the proxy puts first into every document (see page-probe.js). */
@@ -370,9 +384,10 @@ export class Window extends Scope {
    * The user comes back to this window (after closing a popup, say): the engine brings it to the
    * front, and the page should get a `focus` event. Where the engine delivers none (Chromium under
    * Playwright emulates focus, so its pages never blur; MiniBrowser on Xvfb has no window manager
-   * to move focus), a script dispatches one as a stand-in. Says which it was, for the test to state.
+   * to move focus), a script dispatches one as a stand-in once `waitForFocusMs` passed without a
+   * real one. Says which it was, for the test to state.
    */
-  async bringToFront(): Promise<"focus" | "stand-in focus"> {
+  async bringToFront({ waitForFocusMs = 500 }: { waitForFocusMs?: number } = {}): Promise<"focus" | "stand-in focus"> {
     // The window's last focus or blur event (the page probe records them) is a real focus.
     const focused = () =>
       this.evaluate(() => {
@@ -381,7 +396,7 @@ export class Window extends Scope {
         return last !== undefined && last.type === "focus" && last.trusted;
       });
     await withDeadline(this.engineWindow.bringToFront(), 5_000, "bring to front");
-    const delivered = await poll(async () => ((await focused()) ? true : undefined), { timeout: 500, what: "focus" }).catch(() => false);
+    const delivered = await poll(async () => ((await focused()) ? true : undefined), { timeout: waitForFocusMs, interval: 20, what: "focus" }).catch(() => false);
     if (delivered) return "focus";
     await this.evaluate(() => window.dispatchEvent(new FocusEvent("focus")));
     return "stand-in focus";

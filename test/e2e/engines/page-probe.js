@@ -13,14 +13,17 @@
 //
 // Options: `blockPopups` makes window.open answer null (a stand-in blocker for an engine whose
 // automation turns its own blocker off); `ignoreWindowClose` makes window.close do nothing (a
-// browser that keeps a popup open).
+// browser that keeps a popup open); `watchDom` (a list of `{ name, pattern, flags }`) watches the
+// document from its first node on, with a MutationObserver, and reports (`dom`, once per name and
+// document) the first time a pattern matches text or an attribute put into it: even something
+// that was in the DOM for a single task, never painted, is seen.
 /* eslint-disable @typescript-eslint/no-unused-expressions -- one function expression, applied by whoever sends it */
 (function probe(options) {
   "use strict";
   if (window.__e2e) return;
   var XHR = window.XMLHttpRequest;
   var stringify = JSON.stringify;
-  var state = { opens: [], fetches: [], focus: [] };
+  var state = { opens: [], fetches: [], focus: [], dom: [] };
   Object.defineProperty(window, "__e2e", { value: state });
 
   function send(kind, data) {
@@ -155,12 +158,78 @@
     };
   }
 
+  var watches = (options.watchDom || []).map(function (watch) {
+    return { name: watch.name, pattern: new RegExp(watch.pattern, (watch.flags || "").replace("g", "")), seen: false };
+  });
+  function look(text, how) {
+    if (!text) return;
+    watches.forEach(function (watch) {
+      if (watch.seen || !watch.pattern.test(text)) return;
+      watch.seen = true;
+      var seen = { name: watch.name, how: how, at: Date.now() };
+      state.dom.push(seen);
+      send("dom", seen);
+    });
+  }
+  if (watches.length) {
+    new MutationObserver(function (records) {
+      records.forEach(function (record) {
+        if (record.type === "childList") {
+          record.addedNodes.forEach(function (node) {
+            look(node.nodeType === 1 ? node.outerHTML : node.textContent, "added");
+          });
+        } else if (record.type === "characterData") {
+          // The value before this change, and the one now: a value set and changed again within
+          // one task shows only as the next record's old value.
+          look(record.oldValue, "text");
+          look(record.target.data, "text");
+        } else if (record.type === "attributes") {
+          look(record.oldValue, "attribute");
+          look(record.target.getAttribute(record.attributeName), "attribute");
+        }
+      });
+    }).observe(document, { subtree: true, childList: true, characterData: true, characterDataOldValue: true, attributes: true, attributeOldValue: true });
+  }
+
   send("url", { url: String(location.href) });
   ["pushState", "replaceState"].forEach(function (name) {
     var original = history[name];
     history[name] = function () {
       var result = original.apply(this, arguments);
-      send("url", { url: String(location.href) });
+      var watches = (options.watchDom || []).map(function (watch) {
+    return { name: watch.name, pattern: new RegExp(watch.pattern, (watch.flags || "").replace("g", "")), seen: false };
+  });
+  function look(text, how) {
+    if (!text) return;
+    watches.forEach(function (watch) {
+      if (watch.seen || !watch.pattern.test(text)) return;
+      watch.seen = true;
+      var seen = { name: watch.name, how: how, at: Date.now() };
+      state.dom.push(seen);
+      send("dom", seen);
+    });
+  }
+  if (watches.length) {
+    new MutationObserver(function (records) {
+      records.forEach(function (record) {
+        if (record.type === "childList") {
+          record.addedNodes.forEach(function (node) {
+            look(node.nodeType === 1 ? node.outerHTML : node.textContent, "added");
+          });
+        } else if (record.type === "characterData") {
+          // The value before this change, and the one now: a value set and changed again within
+          // one task shows only as the next record's old value.
+          look(record.oldValue, "text");
+          look(record.target.data, "text");
+        } else if (record.type === "attributes") {
+          look(record.oldValue, "attribute");
+          look(record.target.getAttribute(record.attributeName), "attribute");
+        }
+      });
+    }).observe(document, { subtree: true, childList: true, characterData: true, characterDataOldValue: true, attributes: true, attributeOldValue: true });
+  }
+
+  send("url", { url: String(location.href) });
       return result;
     };
   });

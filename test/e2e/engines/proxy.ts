@@ -1,7 +1,8 @@
 // The suite's network layer, the same for every engine: each browser sends all its HTTP through
 // this forward proxy in the test process. WebDriver classic (WebKitGTK) can neither watch
 // requests, route them nor add init scripts, so the proxy does all three for all engines alike:
-// - it records every request (method, URL, headers, body, status, how it ended);
+// - it records every request (method, URL, headers, body, status, how it ended) and what the
+//   browser got back (headers and body);
 // - `route()` answers chosen requests itself (the harness page, a provider that echoes secrets);
 // - it puts the page probe (page-probe.js) first into every HTML document it passes, and answers
 //   the probe's reports (`/__e2e__/report`, on any origin) itself: page errors, console lines,
@@ -28,6 +29,12 @@ export interface ProxiedRequest {
   status?: number;
   /** The answer's headers, once answered. */
   responseHeaders?: Record<string, string>;
+  /**
+   * The answer's body as the browser got it (UTF-8; the probe included), once it has all passed:
+   * what the page could read. Cut after RESPONSE_BODY_LIMIT bytes (`responseBodyCut`).
+   */
+  responseBody?: string;
+  responseBodyCut?: boolean;
   /** pending until it ends; `aborted`: the browser gave up first; `failed`: upstream broke. */
   outcome: "pending" | "answered" | "aborted" | "failed";
   /** Answered by a route, not by the server. */
@@ -36,7 +43,7 @@ export interface ProxiedRequest {
 
 /** What the page probe reports (see page-probe.js), plus CSP violation reports. */
 export interface PageReport {
-  kind: "error" | "console" | "open" | "fetch" | "storage" | "digest" | "url" | "csp";
+  kind: "error" | "console" | "open" | "fetch" | "storage" | "digest" | "url" | "csp" | "dom";
   /** The page's URL when it reported. */
   href: string;
   [field: string]: unknown;
@@ -74,6 +81,9 @@ export interface RecordingProxy {
   close(): Promise<void>;
 }
 
+/** Bytes of an answer kept in `responseBody`: far more than any page, script or JSON answer here. */
+export const RESPONSE_BODY_LIMIT = 4 * 1024 * 1024;
+
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
 const HOP_BY_HOP = new Set(["proxy-connection", "connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-authorization"]);
 
@@ -101,6 +111,13 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
     req.on("end", () => done(Buffer.concat(chunks)));
     req.on("error", fail);
   });
+}
+
+/** Keeps what the browser got of an answer (the body as sent, not decoded: the suite's servers send no Content-Encoding). */
+function keepBody(record: ProxiedRequest, chunks: Buffer[]): void {
+  const body = Buffer.concat(chunks);
+  record.responseBody = body.subarray(0, RESPONSE_BODY_LIMIT).toString("utf8");
+  record.responseBodyCut = body.length > RESPONSE_BODY_LIMIT;
 }
 
 /** Puts `<script>` first into the document: after `<head>` when there is one, else at the start. */
@@ -199,6 +216,7 @@ export async function startRecordingProxy({ probe: defaultProbe }: { probe: stri
       if (csp) headers["content-security-policy"] = `${csp}; report-uri ${CSP_REPORT_PATH}`;
       const html = /^text\/html/i.test(headers["content-type"] ?? "");
       const text = document && html && !csp ? inject(answer.body ?? "", probe) : (answer.body ?? "");
+      keepBody(record, [Buffer.from(text)]);
       res.writeHead(answer.status, { ...headers, "content-length": String(Buffer.byteLength(text)) }).end(text);
       return;
     }
@@ -218,6 +236,7 @@ export async function startRecordingProxy({ probe: defaultProbe }: { probe: stri
           void readBody(upstreamRes).then(
             (buffer) => {
               const text = inject(buffer.toString("utf8"), probe);
+              keepBody(record, [Buffer.from(text)]);
               delete headers["content-length"];
               res.writeHead(upstreamRes.statusCode ?? 502, { ...headers, "content-length": String(Buffer.byteLength(text)) }).end(text);
               record.outcome = "answered";
@@ -230,8 +249,11 @@ export async function startRecordingProxy({ probe: defaultProbe }: { probe: stri
           return;
         }
         res.writeHead(upstreamRes.statusCode ?? 502, headers);
+        const chunks: Buffer[] = [];
+        upstreamRes.on("data", (chunk: Buffer) => chunks.push(chunk));
         upstreamRes.pipe(res);
         upstreamRes.on("end", () => {
+          keepBody(record, chunks);
           if (record.outcome === "pending") record.outcome = "answered";
         });
         upstreamRes.on("error", () => {
