@@ -56,15 +56,16 @@ export function App({ language, onLanguage }: AppProps) {
   // This page is also the callback: in a popup it hands the code to the opener and closes.
   const { relayed } = useAuthCallback();
 
-  const log = useCallback((flow: string, text: string, tone?: LogEntry["tone"]) => {
-    setEntries((list) => [{ id: nextId.current++, at: new Date(), flow, text, tone }, ...list].slice(0, 100));
+  const log = useCallback((flow: string, text: string, tone?: LogEntry["tone"], detail?: string) => {
+    setEntries((list) => [{ id: nextId.current++, at: new Date(), flow, text, tone, detail }, ...list].slice(0, 100));
   }, []);
 
   // The props every ConnectButton below shares: where the key goes and what the log shows.
   const handlers = (flow: Flow) => ({
     onKey: (result: ExchangeAuthCodeResponse) => setKeys((all) => ({ ...all, [flow]: result })),
     onStatusChange: (status: ConnectStatus) => log(flow, status, status === "connected" ? "ok" : undefined),
-    onError: (error: OpenRouterAuthError) => log(flow, `error: ${error.code}`, "error"),
+    // The button shows the user a text by code; the log keeps the developer's detail beside the code.
+    onError: (error: OpenRouterAuthError) => log(flow, `error: ${error.code}`, "error", error.message),
   });
 
   if (relayed) {

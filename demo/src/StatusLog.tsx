@@ -4,6 +4,8 @@ export interface LogEntry {
   flow: string;
   /** A status from onStatusChange, or an error code: never a key, code or verifier. */
   text: string;
+  /** For an error: the developer's English detail (`error.message`; the library redacts secrets from it). */
+  detail?: string;
   tone?: "error" | "ok";
 }
 
@@ -26,6 +28,7 @@ export function StatusLog({ entries, onClear }: { entries: readonly LogEntry[]; 
               <time dateTime={entry.at.toISOString()}>{time.format(entry.at)}</time>
               <span className="flow">{entry.flow}</span>
               <span className="text">{entry.text}</span>
+              {entry.detail ? <span className="detail">{entry.detail}</span> : null}
             </li>
           ))}
         </ol>

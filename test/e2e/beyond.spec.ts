@@ -1,7 +1,8 @@
 // Issue 7, in every engine: the balance after a minted connect, the app's mint route refusing what its
 // policy does not allow, and the paste flow end to end with wrong and reused codes.
 import type { RunningOpenRouterEmulator } from "../../src/emulator/index.js";
-import { exchanges, expectLogEndsWith, expectNoSecretsInStorage, maskKey, section, statusLog, type Window } from "./fixtures.js";
+import { defaultMessages } from "../../src/core/messages.js";
+import { exchanges, expectLogEndsWith, expectNoSecretsInStorage, lastErrorDetail, maskKey, section, statusLog, type Window } from "./fixtures.js";
 import {
   clickForPopup,
   exchangePosts,
@@ -85,7 +86,8 @@ test.describe("the minted button, through the app's mint route", () => {
     await page.goto(url);
     await section(page, "minted").getByRole("button", { name: "Mint a key" }).click();
     await expectLogEndsWith(page, "minted", ["opening", "error", "error: invalid_request"]);
-    await expect(statusRegion(page, "minted")).toHaveText("OpenRouter answered 400: Invalid request: limit: must be at most 100 (this app's maximum)");
+    await expect(statusRegion(page, "minted")).toHaveText(defaultMessages.invalid_request);
+    expect(await lastErrorDetail(page, "minted")).toBe("OpenRouter answered 400: Invalid request: limit: must be at most 100 (this app's maximum)");
     await expectReady(page, "minted", "Mint a key");
     expect(emulator.codesIssued()).toEqual([]);
     expect(exchanges(emulator).all).toEqual([]);
@@ -107,7 +109,8 @@ test.describe("the minted button, through the app's mint route", () => {
     emulator.faults.failNext("code", { status: 500 });
     await button.click();
     await expectLogEndsWith(page, "minted", ["opening", "error", "error: server_error"]);
-    await expect(statusRegion(page, "minted")).toHaveText("OpenRouter answered 502: OpenRouter failed to create an authorization code (HTTP 500).");
+    await expect(statusRegion(page, "minted")).toHaveText(defaultMessages.server_error);
+    expect(await lastErrorDetail(page, "minted")).toBe("OpenRouter answered 502: OpenRouter failed to create an authorization code (HTTP 500).");
     await expectReady(page, "minted", "Mint a key");
     expect(emulator.codesIssued()).toEqual([]);
     expect(exchanges(emulator).all).toEqual([]);
@@ -275,7 +278,8 @@ test.describe("paste flow: what the user pastes", () => {
       const code = await wrong.code(emulator, demo.url);
       await submit(page, code);
       await expectLogEndsWith(page, "paste", ["exchanging", "error", "error: invalid_code"]);
-      await expect(statusRegion(page, "paste")).toHaveText("OpenRouter answered 403: Invalid code or code_verifier");
+      await expect(statusRegion(page, "paste")).toHaveText(defaultMessages.invalid_code);
+      expect(await lastErrorDetail(page, "paste")).toBe("OpenRouter answered 403: Invalid code or code_verifier");
       await expectReady(page, "paste", "Connect with a code");
       expect(exchangePosts(emulator)).toHaveLength(1);
       expect(exchanges(emulator).all).toMatchObject([{ code, outcome: "invalid_code" }]);
@@ -298,7 +302,8 @@ test.describe("paste flow: what the user pastes", () => {
     await approveInTab(page);
     await submit(page, "two words");
     await expectLogEndsWith(page, "paste", ["awaiting-approval", "error", "error: invalid_request"]);
-    await expect(statusRegion(page, "paste")).toHaveText("Invalid request: code: must be 1-512 characters without whitespace");
+    await expect(statusRegion(page, "paste")).toHaveText(defaultMessages.invalid_request);
+    expect(await lastErrorDetail(page, "paste")).toBe("Invalid request: code: must be 1-512 characters without whitespace");
     await expectReady(page, "paste", "Connect with a code");
     expect(sent()).toEqual([]);
     expect(exchangePosts(emulator)).toEqual([]);
@@ -316,7 +321,8 @@ test.describe("paste flow: what the user pastes", () => {
     await approveInTab(page);
     await submit(page, code);
     await expectLogEndsWith(page, "paste", ["exchanging", "error", "error: invalid_code"]);
-    await expect(statusRegion(page, "paste")).toHaveText("OpenRouter answered 403: Invalid code or code_verifier");
+    await expect(statusRegion(page, "paste")).toHaveText(defaultMessages.invalid_code);
+    expect(await lastErrorDetail(page, "paste")).toBe("OpenRouter answered 403: Invalid code or code_verifier");
     await expect(page.getByTestId("paste-key")).toHaveText(maskKey(first));
     await expectReady(page, "paste", "Connect with a code");
 

@@ -4,7 +4,9 @@
 // ever sent twice. One table, one row a fault; each row runs the same checks in its own test.
 import type { RunningOpenRouterEmulator } from "../../src/emulator/index.js";
 import type { RunningDemoServer } from "../../scripts/demo-server.js";
-import { exchanges, expectCleanUrl, expectLogEndsWith, expectNoSecretsInStorage, maskKey, section, statusLog, type Network, type Window } from "./fixtures.js";
+import { defaultMessages } from "../../src/core/messages.js";
+import type { OpenRouterAuthErrorCode } from "../../src/core/errors.js";
+import { exchanges, expectCleanUrl, expectLogEndsWith, expectNoSecretsInStorage, lastErrorDetail, maskKey, section, statusLog, type Network, type Window } from "./fixtures.js";
 import {
   approveAndConnect,
   clickForPopup,
@@ -109,7 +111,8 @@ interface Fault {
   arm: (env: Env) => void;
   /** What the user does on the consent page; default "Approve". */
   decision?: Decision;
-  code: string;
+  code: OpenRouterAuthErrorCode;
+  /** The developer's detail onError gets (`error.message`); the user sees `defaultMessages[code]`. */
   message: string | ((emulator: RunningOpenRouterEmulator) => string);
   /** Exchange requests the page sends in the failed attempt (never more than one: no retry); default 1. */
   sent?: number;
@@ -195,7 +198,9 @@ async function failOnce(page: Window, env: Env, fault: Fault, sent: () => unknow
   await expectLogEndsWith(page, flow, [...(requests > 0 ? ["exchanging"] : []), "error", `error: ${fault.code}`], fault.deadline);
   if (fault.deadline) expect(Date.now() - startedAt, "ends at the deadline, not at the answer").toBeLessThan(fault.deadline);
   const region = statusRegion(page, flow);
-  await expect(region).toHaveText(typeof fault.message === "string" ? fault.message : fault.message(emulator));
+  // The user reads the text for the error's code; the developer's detail went to onError.
+  await expect(region).toHaveText(defaultMessages[fault.code]);
+  expect(await lastErrorDetail(page, flow)).toBe(typeof fault.message === "string" ? fault.message : fault.message(emulator));
   await expect(region).toHaveAttribute("aria-live", "polite");
   const button = await expectReady(page, flow, FLOWS[flow].label);
   await expect(button).toHaveAttribute("aria-describedby", (await region.getAttribute("id")) as string);

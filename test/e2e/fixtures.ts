@@ -318,6 +318,15 @@ export async function statusLog(page: Window, flow: Flow): Promise<string[]> {
   return texts.reverse();
 }
 
+/**
+ * The developer's detail (`error.message`, which onError got) of `flow`'s newest error, as the page
+ * logs it beside the code: the button itself shows the user a text by code (`defaultMessages`).
+ */
+export async function lastErrorDetail(page: Window, flow: Flow): Promise<string | null> {
+  const details = await page.locator(`[data-testid="status-log"] li[data-flow="${flow}"] .detail`).allTextContents();
+  return details[0] ?? null;
+}
+
 /** Polls until the log of `flow` ends with `entries` (robust to the order of other flows). */
 export async function expectLogEndsWith(page: Window, flow: Flow, entries: string[], timeout?: number): Promise<void> {
   await expect.poll(async () => (await statusLog(page, flow)).slice(-entries.length), { timeout }).toEqual(entries);

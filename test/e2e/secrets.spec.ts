@@ -9,7 +9,8 @@
 import type { RunningOpenRouterEmulator } from "../../src/emulator/index.js";
 import type { RunningDemoServer } from "../../scripts/demo-server.js";
 import type { BrowserSession, DomWatch } from "./engines/driver.js";
-import { exchanges, expectCleanUrl, expectLogEndsWith, expectNoSecretsInStorage, maskKey, section, type Network, type Window } from "./fixtures.js";
+import { defaultMessages } from "../../src/core/messages.js";
+import { exchanges, expectCleanUrl, expectLogEndsWith, expectNoSecretsInStorage, lastErrorDetail, maskKey, section, type Network, type Window } from "./fixtures.js";
 import { clickForPopup, decideInPopup, dumpStorage, expect, expectNoAttemptLeft, s256, statusRegion, test, verifiersSeen } from "./support-faults.js";
 
 /** The demo's session cookie (scripts/demo-server.ts): the one cookie anything may set or send. */
@@ -283,7 +284,7 @@ test.describe("secrets stay where they belong", () => {
     for (const flow of ["redirect", "paste"] as const) await expect(statusRegion(page, flow)).toHaveText("Connected to OpenRouter.");
   });
 
-  test("an error answer that echoes the code and the verifier: both redacted in the message shown", async ({ page, demo, emulator, network }) => {
+  test("an error answer that echoes the code and the verifier: both redacted in the error onError gets, and the user sees the text for its code", async ({ page, demo, emulator, network }) => {
     const exchangeUrl = `${emulator.apiBaseUrl}/auth/keys`;
     const echoed: Array<{ code: string; verifier: string }> = [];
     // A provider (or proxy) that quotes the request back in its error.
@@ -303,7 +304,8 @@ test.describe("secrets stay where they belong", () => {
     await expectLogEndsWith(page, "popup", ["exchanging", "error", "error: invalid_code"]);
 
     expect(echoed).toHaveLength(1);
-    await expect(statusRegion(page, "popup")).toHaveText("OpenRouter answered 403: Invalid code_verifier [redacted] for code [redacted]");
+    await expect(statusRegion(page, "popup")).toHaveText(defaultMessages.invalid_code);
+    expect(await lastErrorDetail(page, "popup")).toBe("OpenRouter answered 403: Invalid code_verifier [redacted] for code [redacted]");
     const { code, verifier } = echoed[0] as { code: string; verifier: string };
     const html = await page.content();
     expect(html).not.toContain(verifier);

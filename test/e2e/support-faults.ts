@@ -61,7 +61,7 @@ function App() {
   const [connected, setConnected] = useState({});
   const next = useRef(0);
   const { relayed } = useAuthCallback();
-  const log = useCallback((flow, text) => setEntries((list) => [{ id: next.current++, flow, text }, ...list]), []);
+  const log = useCallback((flow, text, detail) => setEntries((list) => [{ id: next.current++, flow, text, detail }, ...list]), []);
   if (relayed) return h("main", null, h("h1", null, "Approved"));
   return h(
     Fragment,
@@ -79,7 +79,8 @@ function App() {
             // Both modes; only the hint is kept (in the browser's mode the key also came to onKey).
             onConnected: ({ keyHint }) => setConnected((all) => ({ ...all, [button.flow]: keyHint })),
             onStatusChange: (status) => log(button.flow, status),
-            onError: (error) => log(button.flow, "error: " + error.code),
+            // As the demo: the code, and the developer's detail beside it.
+            onError: (error) => log(button.flow, "error: " + error.code, error.message),
           },
           button.label ?? "Connect OpenRouter",
         ),
@@ -87,7 +88,8 @@ function App() {
         h("p", { "data-testid": button.flow + "-connected" }, connected[button.flow] ? "Connected: " + connected[button.flow] : "Not connected."),
       ),
     ),
-    h("ol", { "data-testid": "status-log" }, entries.map((entry) => h("li", { key: entry.id, "data-flow": entry.flow }, h("span", { className: "text" }, entry.text)))),
+    h("ol", { "data-testid": "status-log" }, entries.map((entry) =>
+      h("li", { key: entry.id, "data-flow": entry.flow }, h("span", { className: "text" }, entry.text), entry.detail ? h("span", { className: "detail" }, entry.detail) : null))),
   );
 }
 
