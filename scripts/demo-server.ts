@@ -12,7 +12,7 @@
 // taken; HOST (default 127.0.0.1).
 //
 // The routes fail closed, as an app's should: only this demo's own page may use them. Its HTML
-// answer sets a session cookie (a random token of this run, HttpOnly, SameSite=Strict) that
+// answer sets a session cookie (a random token of this run, HttpOnly, SameSite=Lax) that
 // `authorize` checks and turns into the session's subject; `allowedOrigins` is the demo's own
 // origin; each session and the whole demo have a quota; and a request whose Host is not a
 // loopback name is refused with 421 (DNS rebinding).
@@ -171,7 +171,9 @@ function createSessions() {
         byToken.delete(oldest);
         bySubject.delete(old.subject);
       }
-      return `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict`;
+      // Lax, not Strict: a redirect coming back from OpenRouter is a cross-site navigation, which
+      // would arrive without a Strict cookie and start a new session. Origin checks guard the routes.
+      return `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Lax`;
     },
     bySubject: (subject: string | undefined) => (subject === undefined ? undefined : bySubject.get(subject)),
   };

@@ -143,7 +143,7 @@ test.describe("the app's mint route", () => {
     await answer.arrayBuffer();
     const [cookie, ...more] = answer.headers.getSetCookie();
     expect(more).toEqual([]);
-    expect(cookie).toMatch(/^orc_demo_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict$/);
+    expect(cookie).toMatch(/^orc_demo_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax$/);
     return (cookie as string).split(";")[0] as string;
   }
 

@@ -57,7 +57,7 @@ function observed(network: Network): Observed {
 
 /**
  * Cookies: the demo's session cookie is the only one anything sets or sends. It is set by the
- * demo's own pages only, HttpOnly and SameSite=Strict, and no script can read it. (The browser
+ * demo's own pages only, HttpOnly and SameSite=Lax, and no script can read it. (The browser
  * sends it to the emulator too: cookies do not tell ports apart, and both listen on 127.0.0.1.
  * OpenRouter is another site and would never get it.) Returns the session tokens, secrets too.
  */
@@ -71,7 +71,7 @@ async function expectOnlyTheSessionCookie(network: Network, session: BrowserSess
       url: request.url,
       demoPage: true,
     });
-    const match = new RegExp(`^${SESSION_COOKIE}=([A-Za-z0-9_-]{43}); Path=/; HttpOnly; SameSite=Strict$`).exec(set);
+    const match = new RegExp(`^${SESSION_COOKIE}=([A-Za-z0-9_-]{43}); Path=/; HttpOnly; SameSite=Lax$`).exec(set);
     expect(match, `the demo's Set-Cookie: ${set.replace(/=[^;]*/, "=…")}`).not.toBeNull();
     tokens.push((match as RegExpExecArray)[1] as string);
   }

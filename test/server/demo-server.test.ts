@@ -23,7 +23,7 @@ async function openPage(): Promise<string> {
   const response = await fetch(`${demo.url}/`, { headers: { Accept: "text/html", "Sec-Fetch-Dest": "document" } });
   await response.text();
   const cookie = response.headers.get("set-cookie") ?? "";
-  expect(cookie).toMatch(/^orc_demo_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict$/);
+  expect(cookie).toMatch(/^orc_demo_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax$/);
   return cookie.split(";")[0] as string;
 }
 
