@@ -21,6 +21,11 @@ export type OpenRouterAuthErrorCode =
   | "unsupported"
   /** Your own mint or exchange route refused: this user (or the whole app) is over its quota for now. */
   | "quota_exceeded"
+  /**
+   * `ConnectButton` loads the code of a flow (a chunk of this library) on first interaction; it
+   * did not load (offline, a CSP that refuses the chunk, a deploy that removed it). A new attempt loads it again.
+   */
+  | "load_failed"
   // The connect flow (browser)
   | "popup_blocked"
   | "popup_closed"
@@ -36,7 +41,7 @@ export interface OpenRouterAuthIssue {
 
 // Every code above, at runtime: an error from another copy of this library is ours only with one of them.
 const CODES: ReadonlySet<unknown> = /* @__PURE__ */ new Set<unknown>(
-  "invalid_request unauthorized forbidden invalid_code code_expired invalid_code_challenge_method conflict rate_limited http_error server_error network_error invalid_response aborted timeout unsupported quota_exceeded popup_blocked popup_closed access_denied no_pending_flow cancelled".split(
+  "invalid_request unauthorized forbidden invalid_code code_expired invalid_code_challenge_method conflict rate_limited http_error server_error network_error invalid_response aborted timeout unsupported quota_exceeded load_failed popup_blocked popup_closed access_denied no_pending_flow cancelled".split(
     " ",
   ),
 );
@@ -57,6 +62,7 @@ const RETRYABLE: ReadonlySet<OpenRouterAuthErrorCode> = new Set([
   "network_error",
   "timeout",
   "quota_exceeded",
+  "load_failed",
 ]);
 
 /**

@@ -12,6 +12,7 @@ export const ar = {
   disconnect: "قطع الاتصال",
   forgotten: "أُزيل المفتاح من هذا الجهاز، لكنه يظل صالحًا إلى أن يُلغى في OpenRouter.",
   revoke: "إلغاء المفتاح في OpenRouter",
+  load_failed: "تعذّر تحميل جزء من هذه الصفحة. يُرجى التحقق من الاتصال بالإنترنت والمحاولة مرة أخرى.",
 
   opening: "جارٍ فتح OpenRouter…",
   "creating-code": "جارٍ إنشاء رمز التفويض…",
