@@ -72,6 +72,19 @@ export function savePopupMarker(marker: PopupMarker): void {
   livePopupAttempts();
 }
 
+/**
+ * Gives `popup` its own copy of the marker. window.open copies sessionStorage only when it creates
+ * the window; one opened before the marker was saved gets it here, while it is still blank and on
+ * this origin. Where that fails, its callback page finds the attempt in localStorage.
+ */
+export function copyPopupMarker(popup: Window, marker: PopupMarker): void {
+  try {
+    popup.sessionStorage.setItem(POPUP_KEY, JSON.stringify(marker));
+  } catch {
+    // already elsewhere, or storage blocked
+  }
+}
+
 export function clearPopupMarker(attemptId?: string): void {
   const marker = readJson("session", POPUP_KEY) as { attemptId?: string } | undefined;
   if (!attemptId || marker?.attemptId === attemptId) removeItem("session", POPUP_KEY);
