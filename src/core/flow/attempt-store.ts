@@ -1,4 +1,5 @@
-import { readJson, removeItem, routeOf, storageArea, STORAGE_PREFIX, writeJson } from "./browser.js";
+import { routeOf, storageArea, type StorageKind } from "./browser.js";
+import { POPUP_KEY, POPUP_LOCAL_PREFIX, REDIRECT_KEY } from "./callback-hint.js";
 
 // What survives a page change during a flow, and nothing more:
 // - redirect: the verifier, in this tab's sessionStorage, removed the moment it is read;
@@ -8,9 +9,32 @@ import { readJson, removeItem, routeOf, storageArea, STORAGE_PREFIX, writeJson }
 // Each record names its callback URL: a page takes a callback only on that route (origin + path),
 // and leaves the records of other routes alone.
 
-const REDIRECT_KEY = `${STORAGE_PREFIX}redirect`;
-const POPUP_KEY = `${STORAGE_PREFIX}popup`;
-const POPUP_LOCAL_PREFIX = `${STORAGE_PREFIX}popup:`;
+function readJson(kind: StorageKind, key: string): unknown {
+  try {
+    const raw = storageArea(kind)?.getItem(key);
+    return raw ? JSON.parse(raw) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeJson(kind: StorageKind, key: string, value: unknown): boolean {
+  try {
+    const storage = storageArea(kind);
+    storage?.setItem(key, JSON.stringify(value));
+    return !!storage;
+  } catch {
+    return false;
+  }
+}
+
+function removeItem(kind: StorageKind, key: string): void {
+  try {
+    storageArea(kind)?.removeItem(key);
+  } catch {
+    // storage blocked: nothing was stored either
+  }
+}
 
 export interface RedirectAttempt {
   attemptId: string;

@@ -13,13 +13,13 @@ import {
   type ServerExchangeResponse,
 } from "../schemas.js";
 import { Attempt, type AttemptMode, type ConnectedResult } from "./attempt.js";
-import { browserWindow, fallbackMode, routeOf } from "./browser.js";
+import { browserWindow, routeOf } from "./browser.js";
 import { callbackWaitsFor, claimCallback, takeCallback, type CallbackOutcome } from "./callback.js";
 import { exchangeOnce, exchangeOnServerOnce } from "./exchange-registry.js";
 import { mintedMode } from "./minted.js";
 import type { FlowMode, ModeContext } from "./mode.js";
 import { pasteMode } from "./paste.js";
-import { clickStartsOver, popupMode } from "./popup.js";
+import { clickStartsOver, fallbackMode, popupMode } from "./popup.js";
 import { redirectMode } from "./redirect.js";
 
 export type ConnectStatus = "idle" | "opening" | "awaiting-approval" | "exchanging" | "connected" | "error";

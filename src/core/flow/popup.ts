@@ -2,7 +2,7 @@ import { OpenRouterAuthError } from "../errors.js";
 import { resolveConnectMessages } from "../messages.js";
 import type { Attempt, AttemptPhase } from "./attempt.js";
 import { clearPopupMarker, copyPopupMarker, savePopupMarker } from "./attempt-store.js";
-import { fallbackMode } from "./browser.js";
+import { browserWindow } from "./browser.js";
 import { callbackError } from "./callback.js";
 import { openFlowWindow } from "./flow-window.js";
 import { consentUrl, PLACEHOLDER_CHALLENGE, type FlowMode, type ModeContext } from "./mode.js";
@@ -38,6 +38,16 @@ export const POPUP_CLOSED_GRACE_MS = 400;
  * The delay covers a loaded machine, and still shows the hint well within a second.
  */
 export const POPUP_HIDDEN_HINT_DELAY_MS = 400;
+
+/** How to go on without a popup: in this tab, or by pasting the code inside an iframe. */
+export function fallbackMode(): "paste" | "redirect" {
+  const win = browserWindow();
+  try {
+    return win && win.self !== win.top ? "paste" : "redirect";
+  } catch {
+    return "paste"; // a cross-origin top: we are framed
+  }
+}
 
 /**
  * A click while an attempt waits means "try again" (a new window) when we can no longer see its
