@@ -1,6 +1,6 @@
-// The texts of a button's first paint, and the helpers that word them, apart from the rest of the
-// table (messages.ts): `ConnectButton` shows these before its flow part has loaded, so they must
-// not pull the flow's texts in. No runtime imports.
+// The texts of a button's first paint, apart from the rest of the table (messages.ts):
+// `ConnectButton` shows these before its flow part has loaded, so they must not pull the flow's
+// texts in. No runtime imports.
 
 /**
  * What the button says while idle or connected (its first paint), and the one error it can show
@@ -51,29 +51,4 @@ export function resolveMessages<T extends { [K in keyof T]: string }>(defaults: 
     }
   }
   return table;
-}
-
-/** `template` with each `{name}` replaced by `values[name]`; an unknown `{name}` stays as it is. */
-export function formatMessage(template: string, values: Readonly<Record<string, string | number>>): string {
-  return template.replace(/\{(\w+)\}/g, (placeholder, name: string) => (Object.hasOwn(values, name) ? String(values[name]) : placeholder));
-}
-
-/**
- * The first well-formed BCP 47 tag among `locales` (canonicalized: `de-de` → `de-DE`), else
- * `en-US`. Never throws: it runs during render, where a bad prop must not break the page.
- */
-export function firstLocale(locales?: string | ReadonlyArray<string | null | undefined>): string {
-  for (const locale of [locales ?? []].flat()) {
-    try {
-      if (locale) return Intl.getCanonicalLocales(locale)[0] as string;
-    } catch {
-      // not a well-formed language tag: try the next one
-    }
-  }
-  return "en-US";
-}
-
-/** `amount` dollars for a reader of `locale` (the first usable one, as `firstLocale`): `de-DE` → "7,25 $". */
-export function formatBalance(amount: number, locale?: string | ReadonlyArray<string | null | undefined>): string {
-  return new Intl.NumberFormat(firstLocale(locale), { style: "currency", currency: "USD" }).format(amount);
 }

@@ -1,7 +1,7 @@
 import type { OpenRouterAuthError, OpenRouterAuthErrorCode } from "./errors.js";
-import { defaultIdleMessages, formatMessage, resolveMessages, type ConnectIdleMessages } from "./idle-messages.js";
+import { defaultIdleMessages, resolveMessages, type ConnectIdleMessages } from "./idle-messages.js";
 
-export { defaultIdleMessages, firstLocale, formatBalance, formatMessage, type ConnectIdleMessages } from "./idle-messages.js";
+export { defaultIdleMessages, type ConnectIdleMessages } from "./idle-messages.js";
 
 // Every word the library shows or announces, in one flat table of strings: a translation is plain
 // data (JSON-able), and `Partial<ConnectMessages>` overrides it key by key. No zod here: the table,
@@ -132,6 +132,31 @@ export const defaultMessages: ConnectMessages = { ...defaultIdleMessages, ...def
  */
 export function resolveConnectMessages(...overrides: ReadonlyArray<Partial<ConnectMessages> | null | undefined>): ConnectMessages {
   return resolveMessages(defaultMessages, overrides);
+}
+
+/** `template` with each `{name}` replaced by `values[name]`; an unknown `{name}` stays as it is. */
+export function formatMessage(template: string, values: Readonly<Record<string, string | number>>): string {
+  return template.replace(/\{(\w+)\}/g, (placeholder, name: string) => (Object.hasOwn(values, name) ? String(values[name]) : placeholder));
+}
+
+/**
+ * The first well-formed BCP 47 tag among `locales` (canonicalized: `de-de` → `de-DE`), else
+ * `en-US`. Never throws: it runs during render, where a bad prop must not break the page.
+ */
+export function firstLocale(locales?: string | ReadonlyArray<string | null | undefined>): string {
+  for (const locale of [locales ?? []].flat()) {
+    try {
+      if (locale) return Intl.getCanonicalLocales(locale)[0] as string;
+    } catch {
+      // not a well-formed language tag: try the next one
+    }
+  }
+  return "en-US";
+}
+
+/** `amount` dollars for a reader of `locale` (the first usable one, as `firstLocale`): `de-DE` → "7,25 $". */
+export function formatBalance(amount: number, locale?: string | ReadonlyArray<string | null | undefined>): string {
+  return new Intl.NumberFormat(firstLocale(locale), { style: "currency", currency: "USD" }).format(amount);
 }
 
 /**
