@@ -153,6 +153,83 @@ function breakdown(metafile) {
     .sort((a, b) => b.bytes - a.bytes);
 }
 
+// ------------------------------------------------------------------ a real app build (Vite)
+
+/** An app that renders only `<ConnectButton>` (issue 17): what a landing page with the button ships. */
+export const BUTTON_APP = `import { createElement as h } from "react";
+import { createRoot } from "react-dom/client";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { ConnectButton } from "openrouter-connect";
+createRoot(document.getElementById("root")).render(h(QueryClientProvider, { client: new QueryClient() }, h(ConnectButton, { onKey: (result) => console.log(result.userId) })));
+`;
+
+/** The chunks of a production build, as Vite's bundler (rolldown) cut them, each min+gz. */
+function chunksOf(result) {
+  const items = (Array.isArray(result) ? result : [result]).flatMap((output) => output.output);
+  return items
+    .filter((item) => item.type === "chunk")
+    .map((chunk) => ({
+      fileName: chunk.fileName,
+      isEntry: chunk.isEntry,
+      imports: chunk.imports,
+      dynamicImports: chunk.dynamicImports,
+      code: chunk.code,
+      modules: Object.keys(chunk.modules),
+      min: Buffer.byteLength(chunk.code),
+      gzip: gzipSync(chunk.code, { level: 9 }).length,
+    }));
+}
+
+/**
+ * Builds `code` (an app's entry) with Vite for production, "openrouter-connect" resolved through
+ * package.json "exports" to dist/ as a user's install would. `external` leaves the host's packages
+ * out (react, react-dom, react-query: the size rows); without it the app is whole (the bench runs it).
+ * Returns every chunk; `initial` is what loads before any interaction (the entry and what it imports
+ * statically), `lazy` what only a dynamic import() loads.
+ */
+export async function viteBuild(code, { external = true, html } = {}) {
+  const { build } = await import("vite");
+  const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+  const entry = "\0openrouter-connect-app";
+  const result = await build({
+    configFile: false,
+    root,
+    logLevel: "silent",
+    mode: "production",
+    plugins: [
+      {
+        name: "openrouter-connect-app",
+        enforce: "pre",
+        resolveId(source) {
+          if (source === "openrouter-connect-app") return entry;
+          if (!/^openrouter-connect(\/.*)?$/.test(source)) return undefined;
+          const target = pkg.exports["." + source.slice(pkg.name.length)];
+          return target ? join(root, typeof target === "string" ? target : target.default) : undefined;
+        },
+        load: (id) => (id === entry ? code : undefined),
+      },
+    ],
+    build: {
+      write: false,
+      reportCompressedSize: false,
+      rollupOptions: {
+        input: "openrouter-connect-app",
+        external: external ? [/^react(\/.*)?$/, /^react-dom(\/.*)?$/, "@tanstack/react-query"] : [],
+      },
+    },
+  });
+  const chunks = chunksOf(result);
+  const byName = new Map(chunks.map((chunk) => [chunk.fileName, chunk]));
+  const initial = new Set();
+  const visit = (chunk) => {
+    if (!chunk || initial.has(chunk)) return;
+    initial.add(chunk);
+    for (const name of chunk.imports) visit(byName.get(name));
+  };
+  visit(chunks.find((chunk) => chunk.isEntry));
+  return { chunks, initial: [...initial], lazy: chunks.filter((chunk) => !initial.has(chunk)), html };
+}
+
 const fmt = (n) => n.toLocaleString("en-US");
 
 async function main() {
