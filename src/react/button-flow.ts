@@ -3,8 +3,10 @@ import { browserWindow } from "../core/flow/browser.js";
 import { mayCarryCallback } from "../core/flow/callback-hint.js";
 import type { ConnectFlow, ConnectSnapshot, ConnectStatus } from "../core/flow/connect-flow.js";
 import { openFlowWindow } from "../core/flow/flow-window.js";
+import { IDLE_SNAPSHOT as IDLE, safely } from "../core/flow/idle.js";
 import type { FlowInput, FlowPart } from "./flow-part.js";
-import { flowPartNow, loadFlowPart } from "./lazy-flow.js";
+import { flowPartNow } from "./flow-registry.js";
+import { loadFlowPart } from "./lazy-flow.js";
 
 // ConnectButton's flow, which loads on first interaction: a store (subscribe / getSnapshot) over a
 // `ConnectFlow` that exists once the flow part is here. Until then it answers for the flow: idle;
@@ -15,34 +17,12 @@ import { flowPartNow, loadFlowPart } from "./lazy-flow.js";
 /** How long a click waits for the flow part before it ends with `load_failed`. */
 export const FLOW_PART_TIMEOUT_MS = 30_000;
 
-const IDLE: ConnectSnapshot = {
-  status: "idle",
-  message: undefined,
-  canCancel: false,
-  result: undefined,
-  connected: undefined,
-  error: undefined,
-  mode: undefined,
-  fallback: undefined,
-  pasteUrl: undefined,
-  relayed: false,
-};
 
 /** A click that waits for the flow part, and the window it opened (null: blocked; undefined: its mode opens none). */
 interface WaitingClick {
   window: Window | null | undefined;
 }
 
-function safely(callback: () => void): void {
-  try {
-    callback();
-  } catch (error) {
-    // A throwing user callback must not break the flow; surface it asynchronously.
-    queueMicrotask(() => {
-      throw error;
-    });
-  }
-}
 
 export class ButtonFlow {
   #input: FlowInput;
@@ -128,13 +108,6 @@ export class ButtonFlow {
     return () => {
       this.#mounted = false;
       this.#unmountFlow?.();
-      const waiting = this.#waiting;
-      // A remount (StrictMode) follows at once; a button gone for good drops its waiting click.
-      if (waiting) {
-        setTimeout(() => {
-          if (!this.#mounted) this.#drop(waiting);
-        });
-      }
     };
   };
 
@@ -149,46 +122,39 @@ export class ButtonFlow {
    * a window opened after an await), waits for the flow part, and hands the window over.
    */
   connect = (): void => {
-    const waiting = this.#waiting;
+    if (this.#waiting) return; // the click before is still on its way
     const part = this.#part ?? flowPartNow();
-    if (waiting) {
-      try {
-        waiting.window?.focus();
-      } catch {
-        // nothing to bring forward
-      }
-    } else if (part) {
-      void this.#attach(part)?.connect();
-    } else {
-      const { mint, mode = "popup", popupFeatures } = this.#input.options;
-      const win = browserWindow();
-      const click: WaitingClick = { window: win && !mint && mode !== "redirect" ? openFlowWindow(win, mode, popupFeatures) : undefined };
-      this.#waiting = click;
-      this.#show({ ...IDLE, status: "opening" });
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      Promise.race([
-        loadFlowPart(),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`not loaded within ${FLOW_PART_TIMEOUT_MS} ms`)), FLOW_PART_TIMEOUT_MS);
-        }),
-      ])
-        .then(
-          (loaded) => {
-            if (this.#waiting !== click) return;
-            const flow = this.#attach(loaded);
-            if (!flow) return this.#drop(click);
-            this.#waiting = undefined;
-            void flow.connect({ window: click.window });
-          },
-          (cause: unknown) => {
-            if (this.#waiting !== click) return;
-            this.#drop(click);
-            this.#fail(cause);
-          },
-        )
-        .finally(() => clearTimeout(timer));
-    }
+    if (part) return void this.#attach(part)?.connect();
+    const { mint, mode = "popup", popupFeatures } = this.#input.options;
+    const win = browserWindow();
+    const click: WaitingClick = { window: win && !mint && mode !== "redirect" ? openFlowWindow(win, mode, popupFeatures) : undefined };
+    this.#waiting = click;
+    this.#show({ ...IDLE, status: "opening" });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    Promise.race([
+      loadFlowPart(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`not loaded within ${FLOW_PART_TIMEOUT_MS} ms`)), FLOW_PART_TIMEOUT_MS);
+      }),
+    ])
+      .then(
+        (loaded) => {
+          if (this.#waiting !== click) return; // reset meanwhile
+          // A button gone meanwhile (a remount, as StrictMode's, comes back at once) starts nothing.
+          const flow = this.#mounted && this.#attach(loaded);
+          if (!flow) return this.#drop(click);
+          this.#waiting = undefined;
+          void flow.connect({ window: click.window });
+        },
+        (cause: unknown) => {
+          if (this.#waiting !== click) return;
+          this.#drop(click);
+          if (this.#mounted) this.#fail(cause);
+        },
+      )
+      .finally(() => clearTimeout(timer));
   };
+
 
   /** Forgets a click that still waits, and closes its window. */
   #drop(click: WaitingClick): void {

@@ -7,7 +7,7 @@ import { connectStatusText, formatBalance, formatMessage, resolveConnectMessages
 import { authConfig } from "./auth-config.js";
 import type { ButtonFlow } from "./button-flow.js";
 import type { AuthSettings, OpenRouterAuthConfig } from "./context.js";
-import { provideFlowPart } from "./lazy-flow.js";
+import { provideFlowPart } from "./flow-registry.js";
 import { openRouterConnectKeys } from "./options.js";
 import type { UseOpenRouterConnectOptions } from "./useOpenRouterConnect.js";
 

@@ -17,9 +17,8 @@ export const POPUP_LOCAL_PREFIX = `${STORAGE_PREFIX}popup:`;
 export function mayCarryCallback(callbackUrl: string | undefined): boolean {
   const win = browserWindow();
   if (!win) return false;
-  const { search, origin, pathname } = win.location;
-  const params = new URLSearchParams(search);
-  if (!params.has("code") && !params.has("error")) return false;
+  const { searchParams, origin, pathname } = new URL(win.location.href);
+  if (!searchParams.has("code") && !searchParams.has("error")) return false;
   if (callbackUrl === undefined || routeOf(callbackUrl) === origin + pathname) return true;
   try {
     const session = storageArea("session");

@@ -16,6 +16,7 @@ import { Attempt, type AttemptMode, type ConnectedResult } from "./attempt.js";
 import { browserWindow, routeOf } from "./browser.js";
 import { callbackWaitsFor, claimCallback, takeCallback, type CallbackOutcome } from "./callback.js";
 import { exchangeOnce, exchangeOnServerOnce } from "./exchange-registry.js";
+import { IDLE_SNAPSHOT as IDLE, safely } from "./idle.js";
 import { mintedMode } from "./minted.js";
 import type { FlowMode, ModeContext } from "./mode.js";
 import { pasteMode } from "./paste.js";
@@ -124,18 +125,6 @@ export interface ConnectSnapshot {
   relayed: boolean;
 }
 
-const IDLE: ConnectSnapshot = Object.freeze({
-  status: "idle",
-  message: undefined,
-  canCancel: false,
-  result: undefined,
-  connected: undefined,
-  error: undefined,
-  mode: undefined,
-  fallback: undefined,
-  pasteUrl: undefined,
-  relayed: false,
-});
 
 /**
  * A flow that comes back by redirect is finished by the flow that started it (same `flowId`); any
@@ -179,16 +168,6 @@ function snapshotOf(attempt: Attempt, relayed: boolean): ConnectSnapshot {
   };
 }
 
-function safely(callback: (() => void) | undefined): void {
-  try {
-    callback?.();
-  } catch (error) {
-    // A throwing user callback must not break the flow; surface it asynchronously.
-    queueMicrotask(() => {
-      throw error;
-    });
-  }
-}
 
 /** Browser flows use S256 only, and need WebCrypto for it: checked before any window opens. */
 function checkBrowserPkce(method: unknown): void {
