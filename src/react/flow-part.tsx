@@ -1,68 +1,19 @@
 "use client";
-import type { MutationKey, QueryClient } from "@tanstack/react-query";
+import type { QueryClient } from "@tanstack/react-query";
 import { useId, type FormEvent } from "react";
-import { OpenRouterAuthError } from "../core/errors.js";
-import { ConnectFlow, type ConnectFlowOptions, type ConnectSnapshot } from "../core/flow/connect-flow.js";
+import { ConnectFlow, type ConnectSnapshot } from "../core/flow/connect-flow.js";
 import { connectStatusText, formatBalance, formatMessage, resolveConnectMessages, type ConnectMessages } from "../core/messages.js";
 import { authConfig } from "./auth-config.js";
 import type { ButtonFlow } from "./button-flow.js";
-import type { AuthSettings, OpenRouterAuthConfig } from "./context.js";
-import { provideFlowPart } from "./flow-registry.js";
-import { openRouterConnectKeys } from "./options.js";
+import type { AuthSettings } from "./context.js";
+import { flowOptions } from "./flow-options.js";
 import type { UseOpenRouterConnectOptions } from "./useOpenRouterConnect.js";
 
 // ConnectButton's flow part: everything a flow needs once someone interacts (PKCE, consent URLs,
-// every schema, the HTTP client, the popup watcher, the channel, the exchange, the texts of a
-// running flow), loaded by the button with a dynamic import() (lazy-flow.ts). useOpenRouterConnect
-// imports it statically: an app that uses the hook has it in its own chunk, and its buttons use it
-// at once.
-
-/**
- * Runs `request` as a mutation in react-query's cache (devtools, `useIsMutating` and global
- * `MutationCache` callbacks see it run) that holds no secret: no variables (the request is closed
- * over), no data (the answer goes around it), and it leaves the cache the moment it settles.
- */
-function secretFreeMutation<T>(queryClient: QueryClient, mutationKey: MutationKey, request: () => Promise<T>): Promise<T> {
-  const cache = queryClient.getMutationCache();
-  return new Promise<T>((resolve, reject) => {
-    const mutation = cache.build(queryClient, {
-      mutationKey,
-      retry: false,
-      gcTime: 0,
-      mutationFn: async () => resolve(await request()),
-    });
-    mutation
-      .execute(undefined)
-      .catch(reject)
-      .finally(() => cache.remove(mutation));
-  });
-}
-
-/** The ConnectFlow options of a hook or button: its own, over the provider's config, with the client's requests as mutations. */
-export function flowOptions(options: UseOpenRouterConnectOptions, config: OpenRouterAuthConfig, queryClient: QueryClient, flowId: string): ConnectFlowOptions {
-  const { client } = config;
-  const serverRoute = options.exchangeUrl ?? client.exchangeUrl;
-  return {
-    authUrl: config.authUrl,
-    // Same tree, same id after a page load: a redirect comes back to the component that started it.
-    flowId,
-    ...options,
-    messages: resolveConnectMessages(config.messages, options.messages),
-    createAuthCode: (request, requestOptions) =>
-      secretFreeMutation(queryClient, openRouterConnectKeys.createAuthCode(), () => client.createAuthCode(request, requestOptions)),
-    exchangeAuthCode: (request, requestOptions) =>
-      secretFreeMutation(queryClient, openRouterConnectKeys.exchangeAuthCode(), () => client.exchangeAuthCode(request, requestOptions)),
-    exchangeOnServer: serverRoute
-      ? (request, requestOptions) =>
-          secretFreeMutation(queryClient, openRouterConnectKeys.exchangeAuthCodeOnServer(), async () => {
-            if (!client.exchangeAuthCodeOnServer) {
-              throw new OpenRouterAuthError("unsupported", "exchangeUrl needs a client made by createOpenRouterAuthClient (this one cannot exchange on a server).");
-            }
-            return client.exchangeAuthCodeOnServer(request, requestOptions);
-          })
-      : undefined,
-  };
-}
+// every schema, the HTTP client, the popup watcher, the channel, the exchange, the texts and views
+// of a running flow). The button loads it with a dynamic import() (lazy-flow.ts); a page that
+// finishes callbacks (useAuthCallback, AuthCallback) brings it at once and registers it, so its
+// buttons start synchronously.
 
 /** What a button's flow needs to be built: its options and where it lives. */
 export interface FlowInput {
@@ -141,5 +92,3 @@ export const flowPart = {
   PasteForm,
 };
 export type FlowPart = typeof flowPart;
-
-provideFlowPart(flowPart);

@@ -1,13 +1,12 @@
 import type { FlowPart } from "./flow-part.js";
 
-// Where ConnectButton finds its flow part once it is evaluated: loaded by the button's import()
-// (lazy-flow.ts), or evaluated with the app because the app uses useOpenRouterConnect or
-// AuthCallback, which import it (the bundler put it in the app's own chunk). No import() here,
-// so the hooks that register it don't make a bundler split anything.
+// Where ConnectButton finds its flow part once it is here: loaded by a button's import()
+// (lazy-flow.ts), or brought by useAuthCallback / AuthCallback, which import it statically (the
+// bundler put it in the app's own chunk). No import() here, so registering it splits nothing.
 
 let registered: FlowPart | undefined;
 
-/** Called by flow-part.tsx as it is evaluated: from then on buttons use it at once. */
+/** From then on buttons use `part` at once. */
 export function provideFlowPart(part: FlowPart): void {
   registered = part;
 }

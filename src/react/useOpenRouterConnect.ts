@@ -4,7 +4,7 @@ import { ConnectFlow, type ConnectFlowOptions, type ConnectMode, type ConnectSna
 import type { ConnectMessages } from "../core/messages.js";
 import type { ExchangeAuthCodeResponse } from "../core/schemas.js";
 import { useRequiredQueryClient } from "./context.js";
-import { flowOptions } from "./flow-part.js";
+import { flowOptions } from "./flow-options.js";
 import { useIsomorphicLayoutEffect } from "./useIsomorphicLayoutEffect.js";
 import { useOpenRouterAuthConfig } from "./useOpenRouterAuthConfig.js";
 
