@@ -27,7 +27,8 @@ export type OpenRouterAuthErrorCode =
   | "quota_exceeded"
   /**
    * `ConnectButton` loads the code of a flow (a chunk of this library) on first interaction; it
-   * did not load (offline, a CSP that refuses the chunk, a deploy that removed it). A new attempt loads it again.
+   * did not load (offline, a CSP that refuses the chunk, a deploy that removed it). A new attempt
+   * loads it again (Firefox answers from its failure until the page reloads).
    */
   | "load_failed"
   // The connect flow (browser)

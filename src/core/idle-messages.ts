@@ -19,7 +19,10 @@ export interface ConnectIdleMessages {
   forgotten: string;
   /** The link to OpenRouter's keys page shown after Disconnect. */
   revoke: string;
-  /** The error `load_failed`: the button's flow part did not load (offline, a CSP refusing it). */
+  /**
+   * The error `load_failed`: the button's flow part did not load (offline, a CSP refusing it). A
+   * click tries again; Firefox keeps a failed load until the page reloads, so the text says both.
+   */
   load_failed: string;
 }
 
@@ -31,7 +34,7 @@ export const defaultIdleMessages: ConnectIdleMessages = {
   disconnect: "Disconnect",
   forgotten: "Forgotten on this device. The key keeps working until you revoke it.",
   revoke: "Revoke it on OpenRouter",
-  load_failed: "Part of this page did not load. Check your connection and try again.",
+  load_failed: "Part of this page did not load. Check your connection, then try again or reload the page.",
 };
 
 /** A usable text: a string with something in it (an empty or non-string override falls back). */
