@@ -11,13 +11,16 @@
 //    excluded (fetch is a stub that records performance.now() when called): from the popup's callback
 //    message being delivered, from resume() on a redirect return, and from createAuthCode's answer in
 //    the minted flow. Median and 95th percentile over many runs.
+//  - the button's click in Chromium (scripts/bench-button.ts, needs dist/ and Chromium; --no-browser
+//    skips it): from the click to the popup sent to the consent page, with the flow part prefetched
+//    by hover and cold, median and worst of 20, beside the eager button's figures. Printed, not judged.
 //  - mint handler: the server route's own time per mint (body, authorize, schema, policy, quota,
 //    the client building the call and reading the answer), with the in-memory quota and with the
 //    Redis quota (a route is never without a quota; Redis is a real redis-server on loopback, started
 //    here, skipped with a note when it is missing). The handler runs in-process with a fetch stub that answers at once, so
 //    OpenRouter's own time is excluded; p50 and p99.
 //
-// Options: --json (machine-readable), --no-size, --quick (fewer iterations).
+// Options: --json (machine-readable), --no-size, --no-browser, --quick (fewer iterations).
 // ------------------------------------------------------------------ a browser-like global scope
 // jsdom ships no types (and @types/jsdom is not a dependency): a non-literal specifier keeps tsc out.
 const JSDOM_MODULE: string = "jsdom";
@@ -489,6 +492,22 @@ async function benchSize(): Promise<void> {
 // ------------------------------------------------------------------ run and print
 
 await benchSize();
+const clickTimings = args.has("--no-browser") ? "skipped (--no-browser)" : await (await import("./bench-button.js")).benchButtonClick({ runs: QUICK ? 5 : 20 });
+if (typeof clickTimings !== "string") {
+  const { EAGER_REFERENCE } = await import("./bench-button.js");
+  for (const timing of clickTimings) {
+    const eager = EAGER_REFERENCE[timing.case];
+    rows.push({
+      group: "click",
+      metric: `ConnectButton click -> popup sent to the consent page, ${timing.case === "hover" ? "flow part prefetched by hover" : "cold (the click is the first interaction)"}, Chromium`,
+      value: Number(timing.median.toFixed(1)),
+      unit: "ms (median)",
+      budget: "printed, not judged",
+      ok: true,
+      note: `worst ${timing.worst.toFixed(1)} ms of ${timing.runs}; from window.open's return ${timing.afterOpen.median.toFixed(1)} / ${timing.afterOpen.worst.toFixed(1)} ms; eager before the split ${eager.median} / ${eager.worst} ms (from window.open's return ${eager.afterOpen.median} / ${eager.afterOpen.worst} ms: ${EAGER_REFERENCE.source}); popup inside the click ${timing.insideClick}/${timing.runs}, flow part fetched ${timing.fetchedFlowPart}/${timing.runs}`,
+    });
+  }
+} else console.log(`click -> consent page (Chromium): ${clickTimings}`);
 await benchRenders();
 await benchPkce();
 await benchOverhead();
@@ -507,6 +526,7 @@ if (args.has("--json")) {
   console.log("\nnotes:");
   for (const r of rows) if (r.note) console.log(`  ${r.metric}: ${r.note}`);
   console.log(`\nNode ${process.version}, React ${React.version} (development build, as <Profiler> needs), jsdom; ${(await import("node:os")).cpus().length} CPUs.`);
+
 }
 
 const missed = rows.filter((r) => !r.ok);

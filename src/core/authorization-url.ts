@@ -1,23 +1,10 @@
 import * as z from "zod/mini";
 import { checkServiceUrl } from "./http-url.js";
 import type { CodeChallengeMethod } from "./pkce.js";
+import { DEFAULT_AUTH_URL } from "./openrouter-urls.js";
 import { callbackUrlSchema, codeChallengeMethodSchema, keyLabelSchema, limitSchema, parseRequest, unreservedSchema } from "./schemas.js";
 
-export const DEFAULT_AUTH_URL = "https://openrouter.ai/auth";
-/** Where a user sees and revokes their keys on OpenRouter. */
-export const DEFAULT_KEYS_URL = "https://openrouter.ai/settings/keys";
-
-/**
- * The keys page that goes with a consent page: `authUrl` with its last path segment `auth` made
- * `settings/keys` (`https://openrouter.ai/auth` → `https://openrouter.ai/settings/keys`, the
- * emulator's likewise). Any other `authUrl`, or one that is not a safe http(s) URL, gives OpenRouter's.
- */
-export function keysUrlFor(authUrl: string = DEFAULT_AUTH_URL): string {
-  if (checkServiceUrl(authUrl)) return DEFAULT_KEYS_URL;
-  const url = new URL(authUrl);
-  if (!/(^|\/)auth$/.test(url.pathname)) return DEFAULT_KEYS_URL;
-  return url.origin + url.pathname.replace(/auth$/, "settings/keys");
-}
+export { DEFAULT_AUTH_URL, DEFAULT_KEYS_URL, keysUrlFor } from "./openrouter-urls.js";
 
 export interface AuthorizationUrlOptions {
   /** Where OpenRouter sends the browser back with `?code=`. */

@@ -1,3 +1,7 @@
+import { OpenRouterAuthError } from "./auth-error.js";
+
+export { OpenRouterAuthError, type OpenRouterAuthErrorOptions } from "./auth-error.js";
+
 /**
  * Stable error codes. Match on `error.code`, never on the message text:
  * messages are for people and may change, codes are part of the API.
@@ -21,6 +25,12 @@ export type OpenRouterAuthErrorCode =
   | "unsupported"
   /** Your own mint or exchange route refused: this user (or the whole app) is over its quota for now. */
   | "quota_exceeded"
+  /**
+   * `ConnectButton` loads the code of a flow (a chunk of this library) on first interaction; it
+   * did not load (offline, a CSP that refuses the chunk, a deploy that removed it). A new attempt
+   * loads it again (Firefox answers from its failure until the page reloads).
+   */
+  | "load_failed"
   // The connect flow (browser)
   | "popup_blocked"
   | "popup_closed"
@@ -36,54 +46,10 @@ export interface OpenRouterAuthIssue {
 
 // Every code above, at runtime: an error from another copy of this library is ours only with one of them.
 const CODES: ReadonlySet<unknown> = /* @__PURE__ */ new Set<unknown>(
-  "invalid_request unauthorized forbidden invalid_code code_expired invalid_code_challenge_method conflict rate_limited http_error server_error network_error invalid_response aborted timeout unsupported quota_exceeded popup_blocked popup_closed access_denied no_pending_flow cancelled".split(
+  "invalid_request unauthorized forbidden invalid_code code_expired invalid_code_challenge_method conflict rate_limited http_error server_error network_error invalid_response aborted timeout unsupported quota_exceeded load_failed popup_blocked popup_closed access_denied no_pending_flow cancelled".split(
     " ",
   ),
 );
-
-export interface OpenRouterAuthErrorOptions {
-  status?: number;
-  retryable?: boolean;
-  /** From a `Retry-After` header: how long to wait before a new attempt. */
-  retryAfterSeconds?: number;
-  issues?: OpenRouterAuthIssue[];
-  cause?: unknown;
-}
-
-const RETRYABLE: ReadonlySet<OpenRouterAuthErrorCode> = new Set([
-  "conflict",
-  "rate_limited",
-  "server_error",
-  "network_error",
-  "timeout",
-  "quota_exceeded",
-]);
-
-/**
- * The only error this library throws or reports. `retryable` says whether a
- * *new attempt* may succeed; the library itself never retries (codes are single-use).
- */
-export class OpenRouterAuthError extends Error {
-  override readonly name = "OpenRouterAuthError";
-  // `declare`: set in the constructor only, so no emitted field declarations (bytes), and
-  // status/issues are absent, not own properties holding undefined, when not given.
-  declare readonly code: OpenRouterAuthErrorCode;
-  declare readonly status?: number;
-  declare readonly retryable: boolean;
-  /** For `invalid_request`: each offending path with its message. */
-  declare readonly issues?: OpenRouterAuthIssue[];
-  /** When the server said how long to wait (`Retry-After`, e.g. with `quota_exceeded` or `rate_limited`). */
-  declare readonly retryAfterSeconds?: number;
-
-  constructor(code: OpenRouterAuthErrorCode, message: string, options: OpenRouterAuthErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
-    if (options.status !== undefined) this.status = options.status;
-    this.retryable = options.retryable ?? RETRYABLE.has(code);
-    if (options.issues) this.issues = options.issues;
-    if (options.retryAfterSeconds !== undefined) this.retryAfterSeconds = options.retryAfterSeconds;
-  }
-}
 
 /**
  * Ours, or one from another copy of this library (a second bundle): named `OpenRouterAuthError`

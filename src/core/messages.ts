@@ -1,8 +1,12 @@
 import type { OpenRouterAuthError, OpenRouterAuthErrorCode } from "./errors.js";
+import { defaultIdleMessages, resolveMessages, type ConnectIdleMessages } from "./idle-messages.js";
+
+export { defaultIdleMessages, type ConnectIdleMessages } from "./idle-messages.js";
 
 // Every word the library shows or announces, in one flat table of strings: a translation is plain
-// data (JSON-able), and `Partial<ConnectMessages>` overrides it key by key. No runtime imports here
-// (no zod): the table, and any locale built on it, loads on its own.
+// data (JSON-able), and `Partial<ConnectMessages>` overrides it key by key. No zod here: the table,
+// and any locale built on it, loads on its own. The idle texts (a button's first paint) live in
+// idle-messages.ts, so a button that has not run a flow yet loads only those.
 
 /**
  * What a connect flow's live region says now (`ConnectSnapshot.message`): one id per distinct text.
@@ -19,22 +23,6 @@ export type ConnectMessageId =
   | "connected"
   | "relayed"
   | "error";
-
-/** What the button says while idle or connected (its first paint): the rest only shows once a flow runs. */
-export interface ConnectIdleMessages {
-  /** The button's label, and its accessible name while busy. */
-  connect: string;
-  /** The button's label once connected. */
-  connectedLabel: string;
-  /** The label once connected, with `showBalance`: `{balance}` is the credit left, formatted as currency for `locale`. */
-  connectedWithBalance: string;
-  /** Forgets a kept key on this device (with `persist`). */
-  disconnect: string;
-  /** Announced after Disconnect: the key still works on OpenRouter until it is revoked there. */
-  forgotten: string;
-  /** The link to OpenRouter's keys page shown after Disconnect. */
-  revoke: string;
-}
 
 /** The live region's text for each `ConnectMessageId`, and the texts of a running flow. */
 export interface ConnectFlowMessages {
@@ -90,17 +78,8 @@ export type ConnectErrorMessages = Record<OpenRouterAuthErrorCode, string>;
  */
 export interface ConnectMessages extends ConnectIdleMessages, ConnectFlowMessages, ConnectErrorMessages {}
 
-/** The idle texts, apart from the flow's, so a first paint can do without the rest. */
-export const defaultIdleMessages: ConnectIdleMessages = {
-  connect: "Connect OpenRouter",
-  connectedLabel: "Connected",
-  connectedWithBalance: "Connected · {balance} left",
-  disconnect: "Disconnect",
-  forgotten: "Forgotten on this device. The key keeps working until you revoke it.",
-  revoke: "Revoke it on OpenRouter",
-};
-
-export const defaultFlowMessages: ConnectFlowMessages & ConnectErrorMessages = {
+/** The flow's texts in English, and every error's but `load_failed` (an idle text). */
+export const defaultFlowMessages: ConnectFlowMessages & Omit<ConnectErrorMessages, keyof ConnectIdleMessages> = {
   opening: "Opening OpenRouter…",
   "creating-code": "Creating an authorization code…",
   "awaiting-popup": "Waiting for your approval in the OpenRouter window…",
@@ -146,48 +125,18 @@ export const defaultFlowMessages: ConnectFlowMessages & ConnectErrorMessages = {
 /** Every text in English: what shows where a translation leaves a key out. */
 export const defaultMessages: ConnectMessages = { ...defaultIdleMessages, ...defaultFlowMessages };
 
-/** A usable text: a string with something in it (an empty or non-string override falls back). */
-const usable = (value: unknown): value is string => typeof value == "string" && !!value.trim();
-
 /**
  * The table in effect: English, overridden key by key by each of `overrides` in turn (later ones
  * win: `resolveConnectMessages(provider, prop)`). A key that is missing, empty or not a string
  * keeps the text below it; keys the table does not know are ignored.
  */
 export function resolveConnectMessages(...overrides: ReadonlyArray<Partial<ConnectMessages> | null | undefined>): ConnectMessages {
-  const table = { ...defaultMessages };
-  let key: keyof ConnectMessages;
-  for (key in table) {
-    for (const override of overrides) {
-      const text = override?.[key];
-      if (usable(text)) table[key] = text;
-    }
-  }
-  return table;
+  return resolveMessages(defaultMessages, overrides);
 }
 
 /** `template` with each `{name}` replaced by `values[name]`; an unknown `{name}` stays as it is. */
 export function formatMessage(template: string, values: Readonly<Record<string, string | number>>): string {
   return template.replace(/\{(\w+)\}/g, (placeholder, name: string) => (Object.hasOwn(values, name) ? String(values[name]) : placeholder));
-}
-
-/**
- * What a live region says for a flow's snapshot (`{ message, error }` of `useOpenRouterConnect`,
- * `useAuthCallback` or `ConnectFlow`), in `messages`: the text for `message`, the error's text by
- * its code when `message` is `error`, or "" when there is nothing to say.
- */
-export function connectStatusText(
-  { message, error }: { message?: ConnectMessageId | undefined; error?: Pick<OpenRouterAuthError, "code"> | undefined },
-  messages: ConnectMessages = defaultMessages,
-): string {
-  // A code the table lacks (or one named like an Object.prototype member) reads no string: `error`'s text.
-  const text: unknown = message === "error" ? error && messages[error.code] : message ? messages[message] : "";
-  return typeof text == "string" ? text : messages.error;
-}
-
-/** What the user reads for `error`: the table's text for its `code` (`messages.error` for a code it lacks). */
-export function connectErrorText(error: Pick<OpenRouterAuthError, "code">, messages: ConnectMessages = defaultMessages): string {
-  return connectStatusText({ message: "error", error }, messages);
 }
 
 /**
@@ -208,6 +157,25 @@ export function firstLocale(locales?: string | ReadonlyArray<string | null | und
 /** `amount` dollars for a reader of `locale` (the first usable one, as `firstLocale`): `de-DE` → "7,25 $". */
 export function formatBalance(amount: number, locale?: string | ReadonlyArray<string | null | undefined>): string {
   return new Intl.NumberFormat(firstLocale(locale), { style: "currency", currency: "USD" }).format(amount);
+}
+
+/**
+ * What a live region says for a flow's snapshot (`{ message, error }` of `useOpenRouterConnect`,
+ * `useAuthCallback` or `ConnectFlow`), in `messages`: the text for `message`, the error's text by
+ * its code when `message` is `error`, or "" when there is nothing to say.
+ */
+export function connectStatusText(
+  { message, error }: { message?: ConnectMessageId | undefined; error?: Pick<OpenRouterAuthError, "code"> | undefined },
+  messages: ConnectMessages = defaultMessages,
+): string {
+  // A code the table lacks (or one named like an Object.prototype member) reads no string: `error`'s text.
+  const text: unknown = message === "error" ? error && messages[error.code] : message ? messages[message] : "";
+  return typeof text == "string" ? text : messages.error;
+}
+
+/** What the user reads for `error`: the table's text for its `code` (`messages.error` for a code it lacks). */
+export function connectErrorText(error: Pick<OpenRouterAuthError, "code">, messages: ConnectMessages = defaultMessages): string {
+  return connectStatusText({ message: "error", error }, messages);
 }
 
 /**

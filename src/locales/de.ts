@@ -8,6 +8,7 @@ export const de = {
   disconnect: "Trennen",
   forgotten: "Auf diesem Gerät vergessen. Der Schlüssel funktioniert weiter, bis Sie ihn widerrufen.",
   revoke: "Bei OpenRouter widerrufen",
+  load_failed: "Ein Teil dieser Seite konnte nicht geladen werden. Bitte prüfen Sie Ihre Verbindung und versuchen Sie es erneut oder laden Sie die Seite neu.",
 
   opening: "OpenRouter wird geöffnet …",
   "creating-code": "Autorisierungscode wird erstellt …",

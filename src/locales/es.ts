@@ -11,6 +11,7 @@ export const es = {
   disconnect: "Desconectar",
   forgotten: "Olvidada en este dispositivo. La clave sigue funcionando hasta que la revoques.",
   revoke: "Revocarla en OpenRouter",
+  load_failed: "No se pudo cargar una parte de esta página. Comprueba tu conexión y vuelve a intentarlo o recarga la página.",
 
   opening: "Abriendo OpenRouter…",
   "creating-code": "Creando un código de autorización…",

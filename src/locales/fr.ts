@@ -11,6 +11,7 @@ export const fr = {
   disconnect: "Déconnecter",
   forgotten: "Oubliée sur cet appareil. La clé reste valide jusqu’à ce que vous la révoquiez.",
   revoke: "La révoquer sur OpenRouter",
+  load_failed: "Une partie de cette page n’a pas pu être chargée. Vérifiez votre connexion, puis réessayez ou rechargez la page.",
 
   opening: "Ouverture d’OpenRouter…",
   "creating-code": "Création d’un code d’autorisation…",

@@ -8,6 +8,7 @@ export const ja = {
   disconnect: "接続を解除",
   forgotten: "この端末からキーを削除しました。OpenRouterで取り消すまで、キーは有効なままです。",
   revoke: "OpenRouterで取り消す",
+  load_failed: "このページの一部を読み込めませんでした。ネットワーク接続を確認して、もう一度お試しいただくか、ページを再読み込みしてください。",
 
   opening: "OpenRouterを開いています…",
   "creating-code": "認証コードを作成しています…",

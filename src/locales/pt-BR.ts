@@ -8,6 +8,7 @@ export const ptBR = {
   disconnect: "Desconectar",
   forgotten: "Esquecida neste dispositivo. A chave continua funcionando até você revogá-la.",
   revoke: "Revogar no OpenRouter",
+  load_failed: "Não foi possível carregar parte desta página. Verifique sua conexão e tente de novo ou recarregue a página.",
 
   opening: "Abrindo o OpenRouter…",
   "creating-code": "Criando um código de autorização…",

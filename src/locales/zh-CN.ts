@@ -8,6 +8,7 @@ export const zhCN = {
   disconnect: "断开连接",
   forgotten: "已从此设备上移除。在您撤销之前，该密钥仍然有效。",
   revoke: "在 OpenRouter 上撤销",
+  load_failed: "此页面的部分内容未能加载。请检查网络连接后重试，或刷新页面。",
 
   opening: "正在打开 OpenRouter…",
   "creating-code": "正在创建授权码…",

@@ -1,14 +1,26 @@
 "use client";
-import { forwardRef, useId, useImperativeHandle, useRef, useState, type ButtonHTMLAttributes, type FormEvent, type ReactNode } from "react";
-import { connectStatusText, formatBalance, formatMessage, type ConnectMessages } from "../core/messages.js";
+import { useQuery } from "@tanstack/react-query";
+import { forwardRef, useId, useImperativeHandle, useMemo, useRef, useState, type ButtonHTMLAttributes, type ReactNode, type SyntheticEvent } from "react";
+import type { OpenRouterAuthError } from "../core/errors.js";
+import { defaultIdleMessages, resolveMessages } from "../core/idle-messages.js";
+import type { OpenRouterKeyInfo } from "../core/key-info.js";
+import type { ConnectMessages } from "../core/messages.js";
 import { OpenRouterIcon } from "./OpenRouterIcon.js";
-import { useOpenRouterAuthConfig } from "./context.js";
+import { useAuthSettings, useRequiredQueryClient } from "./context.js";
+import { keyInfoQuery } from "./keys.js";
+import { flowPartNow } from "./flow-registry.js";
+import { loadFlowPart } from "./lazy-flow.js";
 import { useConnectButtonStyles } from "./styles.js";
-import { useConnectMessages } from "./useConnectMessages.js";
-import { useOpenRouterConnect, type UseOpenRouterConnectOptions } from "./useOpenRouterConnect.js";
+import { useConnectButtonFlow } from "./useConnectButtonFlow.js";
+import type { UseOpenRouterConnectOptions } from "./useOpenRouterConnect.js";
 import { useStoredKey } from "./useOpenRouterKey.js";
-import { useOpenRouterKeyInfo } from "./useOpenRouterKeyInfo.js";
-import { useReaderLocale } from "./useReaderLocale.js";
+import { useReaderLocales } from "./useReaderLocales.js";
+
+// The button paints from this module and what it imports: label, icon, styles, the kept key, the
+// idle texts. Everything a flow needs (PKCE, URLs, schemas, the HTTP client, the popup watcher,
+// the exchange, the other texts) is its flow part, loaded on the first pointerenter, focus or
+// touchstart, or by the click itself (useConnectButtonFlow); at once on a page that OpenRouter
+// sent back to.
 
 /** The props the button passes to its flow, documented once on `useOpenRouterConnect`'s options. */
 type FlowProps = Pick<
@@ -66,6 +78,14 @@ export type ConnectButtonProps = ConnectButtonOwnProps &
 /** `ids` that are set, space-separated, or undefined: the button's own description joined with the user's. */
 const joinIds = (...ids: Array<string | undefined>): string | undefined => ids.filter(Boolean).join(" ") || undefined;
 
+/** The user's handler first, then the button's own unless the user's prevented the default (Radix's composition). */
+const compose =
+  <E extends SyntheticEvent>(theirs: ((event: E) => void) | undefined, ours: () => void) =>
+  (event: E) => {
+    theirs?.(event);
+    if (!event.defaultPrevented) ours();
+  };
+
 /**
  * Gets the user an OpenRouter API key of their own: runs the PKCE flow in a popup (default), a
  * redirect, OpenRouter's paste-the-code mode, or the minted flow, and hands the key to `onKey`
@@ -101,6 +121,9 @@ export const ConnectButton = forwardRef<HTMLButtonElement, ConnectButtonProps>(f
     locale,
     className,
     onClick,
+    onPointerEnter,
+    onFocus,
+    onTouchStart,
     "aria-describedby": describedBy,
     ...buttonProps
   },
@@ -110,15 +133,14 @@ export const ConnectButton = forwardRef<HTMLButtonElement, ConnectButtonProps>(f
   const buttonRef = useRef<HTMLButtonElement | null>(null);
   // The forwarded ref gets the <button> (it is always rendered).
   useImperativeHandle(forwardedRef, () => buttonRef.current as HTMLButtonElement, []);
-  const { keysUrl } = useOpenRouterAuthConfig();
+  const settings = useAuthSettings();
   // Off (no storage read, no `storage` listener) unless `persist` asks for it.
   const stored = useStoredKey(persist === "local" ? "local" : persist ? "session" : undefined);
   const [forgotten, setForgotten] = useState(false);
-  const t = useConnectMessages(messages);
-  const readerLocale = useReaderLocale(locale);
+  const locales = useReaderLocales(locale);
 
-  const flow = useOpenRouterConnect({
-    messages: t,
+  const [flow, control] = useConnectButtonFlow({
+    messages,
     callbackUrl,
     mode,
     codeChallengeMethod,
@@ -137,34 +159,41 @@ export const ConnectButton = forwardRef<HTMLButtonElement, ConnectButtonProps>(f
     onWindowClosed: () => buttonRef.current?.focus(),
   });
 
+  // The idle texts until the flow part is here (it brings the rest); the provider's under the prop's.
+  const part = flowPartNow();
+  const provided = settings.messages;
+  const all = useMemo(() => part?.resolveConnectMessages(...provided, messages), [part, provided, messages]);
+  const t = useMemo(() => all ?? resolveMessages(defaultIdleMessages, [...provided, messages]), [all, provided, messages]);
+
   const persisted = stored.key;
   const status = flow.status === "idle" && persisted ? "connected" : flow.status;
   const busy = status === "opening" || status === "awaiting-approval" || status === "exchanging";
   const balanceKey = showBalance && status === "connected" ? (persisted ?? flow.result?.key) : undefined;
-  const remaining = useOpenRouterKeyInfo(balanceKey).data?.limitRemaining;
-  const connectedLabel =
-    balanceKey && typeof remaining === "number" ? formatMessage(t.connectedWithBalance, { balance: formatBalance(remaining, readerLocale) }) : t.connectedLabel;
+  // GET /key needs the HTTP client: the query loads the flow part (the same cache entry as useOpenRouterKeyInfo's).
+  const remaining = useQuery<OpenRouterKeyInfo, OpenRouterAuthError>(
+    {
+      ...keyInfoQuery(balanceKey),
+      queryFn: async ({ signal }) => (await loadFlowPart()).authConfig(settings).client.getKeyInfo(balanceKey as string, { signal }),
+    },
+    useRequiredQueryClient(),
+  ).data?.limitRemaining;
+  // A balance came through the flow part, which formats it.
+  const connectedLabel = balanceKey && part && typeof remaining === "number" ? part.balanceLabel(t.connectedWithBalance, remaining, locales) : t.connectedLabel;
   const showForgotten = forgotten && status === "idle";
-  const text = showForgotten ? t.forgotten : connectStatusText(flow, t);
+  const text = showForgotten ? t.forgotten : all && part ? part.connectStatusText(flow, all) : flow.error ? t.load_failed : "";
 
   const statusId = useId();
-  const pasteId = useId();
-
-  const handlePaste = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    void flow.submitCode((event.currentTarget.elements.namedItem("code") as HTMLInputElement).value);
-  };
 
   const connect = () => {
     setForgotten(false);
     // Synchronously, inside the click: a popup opened after an await gets blocked. While busy,
     // connect() brings the popup to the front, or starts over when we can no longer see it.
-    void flow.connect();
+    control.connect();
   };
 
   const disconnect = () => {
     stored.clear();
-    flow.reset();
+    control.reset();
     setForgotten(true);
     buttonRef.current?.focus();
   };
@@ -180,10 +209,10 @@ export const ConnectButton = forwardRef<HTMLButtonElement, ConnectButtonProps>(f
           ref={buttonRef}
           className={className ? `orc-button ${className}` : "orc-button"}
           aria-describedby={joinIds(text ? statusId : undefined, describedBy)}
-          onClick={(event) => {
-            onClick?.(event);
-            if (!event.defaultPrevented) connect();
-          }}
+          onClick={compose(onClick, connect)}
+          onPointerEnter={compose(onPointerEnter, control.prefetch)}
+          onFocus={compose(onFocus, control.prefetch)}
+          onTouchStart={compose(onTouchStart, control.prefetch)}
         >
           {icon === null ? null : (
             <span className="orc-icon" aria-hidden="true">
@@ -193,46 +222,19 @@ export const ConnectButton = forwardRef<HTMLButtonElement, ConnectButtonProps>(f
           <span className="orc-label">{status === "connected" ? connectedLabel : (children ?? t.connect)}</span>
           {busy ? <span className="orc-spinner" aria-hidden="true" /> : null}
         </button>
-        {flow.message === "popup-hidden" ? (
-          <button type="button" className="orc-secondary" onClick={connect}>
-            {t.tryAgain}
-          </button>
-        ) : null}
-        {flow.canCancel ? (
-          <button type="button" className="orc-secondary" onClick={flow.cancel}>
-            {t.cancel}
-          </button>
-        ) : null}
-        {flow.fallback ? (
-          <button type="button" className="orc-secondary" onClick={() => void flow.continueInThisTab()}>
-            {flow.fallback === "paste" ? t.pasteInstead : t.continueInThisTab}
-          </button>
-        ) : null}
+        {part && all ? <part.FlowActions flow={flow} texts={all} control={control} tryAgain={connect} /> : null}
         {status === "connected" && persisted ? (
           <button type="button" className="orc-secondary" onClick={disconnect}>
             {t.disconnect}
           </button>
         ) : null}
       </span>
-      {flow.message === "awaiting-paste" ? (
-        <form className="orc-paste" onSubmit={handlePaste}>
-          <label htmlFor={pasteId}>{t.pasteLabel}</label>
-          <input id={pasteId} name="code" autoComplete="off" spellCheck={false} required />
-          <button type="submit" className="orc-secondary">
-            {t.submitCode}
-          </button>
-          {flow.pasteUrl ? (
-            <a href={flow.pasteUrl} target="_blank" rel="noopener noreferrer">
-              {t.openConsentPage}
-            </a>
-          ) : null}
-        </form>
-      ) : null}
+      {part && all ? <part.PasteForm flow={flow} texts={all} control={control} tryAgain={connect} /> : null}
       <span id={statusId} className="orc-status" role="status" aria-live="polite">
         {text}
       </span>
       {showForgotten ? (
-        <a className="orc-revoke" href={keysUrl} target="_blank" rel="noopener noreferrer">
+        <a className="orc-revoke" href={settings.keysUrl} target="_blank" rel="noopener noreferrer">
           {t.revoke}
         </a>
       ) : null}

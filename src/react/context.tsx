@@ -1,11 +1,15 @@
 "use client";
 import { useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { createContext, useContext, useMemo, type ReactNode } from "react";
-import { DEFAULT_AUTH_URL, keysUrlFor } from "../core/authorization-url.js";
-import { createOpenRouterAuthClient, type OpenRouterAuthClient, type OpenRouterAuthClientOptions } from "../core/client.js";
-import { OpenRouterAuthError } from "../core/errors.js";
+import type { OpenRouterAuthClient, OpenRouterAuthClientOptions } from "../core/client.js";
+import { OpenRouterAuthError } from "../core/auth-error.js";
 import { checkServiceUrl } from "../core/http-url.js";
-import { resolveConnectMessages, type ConnectMessages } from "../core/messages.js";
+import type { ConnectMessages } from "../core/messages.js";
+import { DEFAULT_AUTH_URL, DEFAULT_KEYS_URL, keysUrlFor } from "../core/openrouter-urls.js";
+
+// The provider holds plain settings, not a client: the HTTP client (and the zod schemas it parses
+// answers with) is built where it is first needed, by the hooks (useOpenRouterAuthConfig) or by
+// ConnectButton's flow part once it has loaded. So a button can paint before any of that loads.
 
 export interface OpenRouterAuthConfig {
   client: OpenRouterAuthClient;
@@ -17,6 +21,19 @@ export interface OpenRouterAuthConfig {
   messages?: Partial<ConnectMessages>;
   /** The provider's `locale` for balances; a component's own `locale` goes over it. */
   locale?: string;
+}
+
+/** What the nearest provider says, before any client exists (internal: `useOpenRouterAuthConfig` builds the config from it). */
+export interface AuthSettings {
+  /** The provider's own client, when it was given one. */
+  client: OpenRouterAuthClient | undefined;
+  /** Options to build the client with, when no client was given. */
+  clientOptions: OpenRouterAuthClientOptions | undefined;
+  authUrl: string;
+  keysUrl: string;
+  /** The `messages` of this provider and the ones around it, outermost first. */
+  messages: ReadonlyArray<Partial<ConnectMessages>>;
+  locale: string | undefined;
 }
 
 export interface OpenRouterAuthProviderProps extends Omit<OpenRouterAuthClientOptions, "headers"> {
@@ -45,8 +62,16 @@ export interface OpenRouterAuthProviderProps extends Omit<OpenRouterAuthClientOp
   children?: ReactNode;
 }
 
-const OpenRouterAuthContext = createContext<OpenRouterAuthConfig | null>(null);
-let defaultConfig: OpenRouterAuthConfig | undefined;
+const OpenRouterAuthContext = createContext<AuthSettings | null>(null);
+/** Without a provider: OpenRouter's public endpoints. */
+const DEFAULT_SETTINGS: AuthSettings = {
+  client: undefined,
+  clientOptions: {},
+  authUrl: DEFAULT_AUTH_URL,
+  keysUrl: DEFAULT_KEYS_URL,
+  messages: [],
+  locale: undefined,
+};
 
 /** `keysUrl` checked like every URL of the provider (it becomes a link's `href`), or derived from `authUrl`. */
 function keysPage(keysUrl: string | undefined, authUrl: string): string {
@@ -82,23 +107,24 @@ export function OpenRouterAuthProvider({
   // A provider inside another (a section with its own mint route, say) keeps the outer one's language.
   const outer = useContext(OpenRouterAuthContext);
   const outerTexts = outer?.messages;
-  const texts = useMemo(() => (outerTexts && messages ? resolveConnectMessages(outerTexts, messages) : (messages ?? outerTexts)), [outerTexts, messages]);
+  const texts = useMemo(() => (messages ? [...(outerTexts ?? []), messages] : (outerTexts ?? [])), [outerTexts, messages]);
   const language = locale ?? outer?.locale;
-  // Its own memo: texts written inline (a new object each render) must not make a new client.
-  const ownClient = useMemo(
-    () => client ?? createOpenRouterAuthClient({ baseUrl, mintUrl, exchangeUrl, apiKey, fetch, appUrl, appTitle, appCategories: categories, timeoutMs }),
+  // Its own memo: texts written inline (a new object each render) must not make a new client. The
+  // client is made from them (and checks them) where it is first needed.
+  const clientOptions = useMemo<OpenRouterAuthClientOptions | undefined>(
+    () => (client ? undefined : { baseUrl, mintUrl, exchangeUrl, apiKey, fetch, appUrl, appTitle, appCategories: categories, timeoutMs }),
     [client, baseUrl, mintUrl, exchangeUrl, apiKey, fetch, appUrl, appTitle, categories, timeoutMs],
   );
-  const value = useMemo<OpenRouterAuthConfig>(
-    () => ({ client: ownClient, authUrl, keysUrl: keysPage(keysUrl, authUrl), messages: texts, locale: language }),
-    [ownClient, authUrl, keysUrl, texts, language],
+  const value = useMemo<AuthSettings>(
+    () => ({ client, clientOptions, authUrl, keysUrl: keysPage(keysUrl, authUrl), messages: texts, locale: language }),
+    [client, clientOptions, authUrl, keysUrl, texts, language],
   );
   return <OpenRouterAuthContext.Provider value={value}>{children}</OpenRouterAuthContext.Provider>;
 }
 
-/** The client, consent page and keys page in effect: the nearest provider's, or the defaults. */
-export function useOpenRouterAuthConfig(): OpenRouterAuthConfig {
-  return useContext(OpenRouterAuthContext) ?? (defaultConfig ??= { client: createOpenRouterAuthClient(), authUrl: DEFAULT_AUTH_URL, keysUrl: keysUrlFor() });
+/** The nearest provider's settings, or the defaults (no client built). */
+export function useAuthSettings(): AuthSettings {
+  return useContext(OpenRouterAuthContext) ?? DEFAULT_SETTINGS;
 }
 
 /** react-query's client, with an error that says what to do when it is missing. */

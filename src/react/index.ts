@@ -1,4 +1,5 @@
-export { OpenRouterAuthProvider, useOpenRouterAuthConfig } from "./context.js";
+export { OpenRouterAuthProvider } from "./context.js";
+export { useOpenRouterAuthConfig } from "./useOpenRouterAuthConfig.js";
 export type { OpenRouterAuthConfig, OpenRouterAuthProviderProps } from "./context.js";
 export {
   createAuthCodeMutationOptions,
@@ -26,4 +27,4 @@ export type { ConnectButtonKeyProps, ConnectButtonOwnProps, ConnectButtonProps }
 export { OpenRouterIcon } from "./OpenRouterIcon.js";
 export { useConnectMessages } from "./useConnectMessages.js";
 export { useReaderLocale } from "./useReaderLocale.js";
-export { connectButtonCss } from "./styles.js";
+export { connectButtonCss } from "./stylesheet.js";

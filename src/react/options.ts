@@ -9,6 +9,7 @@ import type {
   ExchangeAuthCodeRequest,
   ExchangeAuthCodeResponse,
 } from "../core/schemas.js";
+import { keyInfoKey, keyInfoQuery } from "./keys.js";
 
 /** Every query and mutation key of this library starts with this. */
 export const openRouterConnectKeys = {
@@ -18,7 +19,7 @@ export const openRouterConnectKeys = {
   /** A connect flow's exchange on your server (`exchangeUrl`). */
   exchangeAuthCodeOnServer: () => ["openrouter-connect", "exchange-auth-code-on-server"] as const,
   /** Holds a hash of the key, never the key itself. */
-  keyInfo: (keyHash: string) => ["openrouter-connect", "key-info", keyHash] as const,
+  keyInfo: keyInfoKey,
 };
 
 export type CreateAuthCodeMutationOptions = MutationOptions<CreateAuthKeysCodeResponse, OpenRouterAuthError, CreateAuthKeysCodeRequest>;
@@ -50,30 +51,12 @@ export function exchangeAuthCodeMutationOptions(client: OpenRouterAuthClient): E
   };
 }
 
-/** cyrb53: a fast 53-bit hash, so cache keys tell keys apart without holding them. */
-function hashKey(key: string): string {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < key.length; i++) {
-    const ch = key.charCodeAt(i);
-    h1 = Math.imul(h1 ^ ch, 2654435761);
-    h2 = Math.imul(h2 ^ ch, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
-}
-
 export type KeyInfoQueryOptions = QueryObserverOptions<OpenRouterKeyInfo, OpenRouterAuthError, OpenRouterKeyInfo, OpenRouterKeyInfo, readonly unknown[]>;
 
 /** `GET /key` for `key` as query options; disabled without a key. */
 export function keyInfoQueryOptions(client: OpenRouterAuthClient, key: string | null | undefined): KeyInfoQueryOptions {
   return {
-    queryKey: openRouterConnectKeys.keyInfo(key ? hashKey(key) : "none"),
+    ...keyInfoQuery(key),
     queryFn: ({ signal }) => client.getKeyInfo(key as string, { signal }),
-    enabled: !!key,
-    staleTime: 30_000,
-    // An invalid or revoked key won't get better by asking again right away.
-    retry: (count, error) => count < 2 && (error as OpenRouterAuthError).retryable === true,
   };
 }

@@ -1,5 +1,12 @@
 "use client";
+import { flowPart } from "./flow-part.js";
+import { provideFlowPart } from "./flow-registry.js";
 import { useOpenRouterConnect, type UseOpenRouterConnectOptions, type UseOpenRouterConnectResult } from "./useOpenRouterConnect.js";
+
+// A page that finishes callbacks needs its flow at once (the default callback page is the
+// button's own page): it brings ConnectButton's flow part with it, and its buttons use that one
+// synchronously instead of loading it on first interaction.
+provideFlowPart(flowPart);
 
 export type UseAuthCallbackOptions = Pick<UseOpenRouterConnectOptions, "onKey" | "onConnected" | "onError" | "onStatusChange" | "timeoutMs" | "exchangeUrl">;
 export type UseAuthCallbackResult = Pick<UseOpenRouterConnectResult, "status" | "message" | "result" | "connected" | "error" | "relayed">;

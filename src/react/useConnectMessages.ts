@@ -1,7 +1,7 @@
 "use client";
 import { useMemo } from "react";
 import { resolveConnectMessages, type ConnectMessages } from "../core/messages.js";
-import { useOpenRouterAuthConfig } from "./context.js";
+import { useAuthSettings } from "./context.js";
 
 /**
  * The texts in effect here: English, under the nearest `OpenRouterAuthProvider`'s `messages`, under
@@ -9,6 +9,6 @@ import { useOpenRouterAuthConfig } from "./context.js";
  * `connectStatusText(flow, useConnectMessages())`.
  */
 export function useConnectMessages(messages?: Partial<ConnectMessages>): ConnectMessages {
-  const provided = useOpenRouterAuthConfig().messages;
-  return useMemo(() => resolveConnectMessages(provided, messages), [provided, messages]);
+  const provided = useAuthSettings().messages;
+  return useMemo(() => resolveConnectMessages(...provided, messages), [provided, messages]);
 }

@@ -2,7 +2,8 @@
 import { useMutation, type UseMutationOptions, type UseMutationResult } from "@tanstack/react-query";
 import type { OpenRouterAuthError } from "../core/errors.js";
 import type { CreateAuthKeysCodeRequest, CreateAuthKeysCodeResponse } from "../core/schemas.js";
-import { useOpenRouterAuthConfig, useRequiredQueryClient } from "./context.js";
+import { useRequiredQueryClient } from "./context.js";
+import { useOpenRouterAuthConfig } from "./useOpenRouterAuthConfig.js";
 import { createAuthCodeMutationOptions } from "./options.js";
 
 export type UseCreateAuthCodeOptions = Omit<

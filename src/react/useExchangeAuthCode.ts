@@ -2,7 +2,8 @@
 import { useMutation, type UseMutationOptions, type UseMutationResult } from "@tanstack/react-query";
 import type { OpenRouterAuthError } from "../core/errors.js";
 import type { ExchangeAuthCodeRequest, ExchangeAuthCodeResponse } from "../core/schemas.js";
-import { useOpenRouterAuthConfig, useRequiredQueryClient } from "./context.js";
+import { useRequiredQueryClient } from "./context.js";
+import { useOpenRouterAuthConfig } from "./useOpenRouterAuthConfig.js";
 import { exchangeAuthCodeMutationOptions } from "./options.js";
 
 export type UseExchangeAuthCodeOptions = Omit<

@@ -2,7 +2,8 @@
 import { useQuery, type UseQueryResult } from "@tanstack/react-query";
 import type { OpenRouterAuthError } from "../core/errors.js";
 import type { OpenRouterKeyInfo } from "../core/key-info.js";
-import { useOpenRouterAuthConfig, useRequiredQueryClient } from "./context.js";
+import { useRequiredQueryClient } from "./context.js";
+import { useOpenRouterAuthConfig } from "./useOpenRouterAuthConfig.js";
 import { keyInfoQueryOptions, type KeyInfoQueryOptions } from "./options.js";
 
 export type UseOpenRouterKeyInfoOptions = Partial<Omit<KeyInfoQueryOptions, "queryKey" | "queryFn">>;

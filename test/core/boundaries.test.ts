@@ -58,6 +58,7 @@ describe("isOpenRouterAuthError: ours, or another copy's, never a look-alike", (
     timeout: true,
     unsupported: true,
     quota_exceeded: true,
+    load_failed: true,
     popup_blocked: true,
     popup_closed: true,
     access_denied: true,

@@ -35,6 +35,7 @@ const CODES = Object.keys({
   timeout: 1,
   unsupported: 1,
   quota_exceeded: 1,
+  load_failed: 1,
   popup_blocked: 1,
   popup_closed: 1,
   access_denied: 1,
@@ -60,7 +61,7 @@ const tagged = (tag: string) => Object.fromEntries(Object.keys(defaultMessages).
 describe("defaultMessages", () => {
   it("has a non-empty English text for every message id and every error code", () => {
     for (const key of [...IDS, ...CODES]) expect(defaultMessages[key], key).toMatch(/\S/);
-    expect(CODES).toHaveLength(21);
+    expect(CODES).toHaveLength(22);
   });
 
   it("is plain data: strings only, JSON round-trips, one placeholder ({balance}) in one key", () => {

@@ -1,4 +1,5 @@
-import { readJson, removeItem, routeOf, storageArea, STORAGE_PREFIX, writeJson } from "./browser.js";
+import { routeOf, storageArea, type StorageKind } from "./browser.js";
+import { POPUP_KEY, POPUP_LOCAL_PREFIX, REDIRECT_KEY } from "./callback-hint.js";
 
 // What survives a page change during a flow, and nothing more:
 // - redirect: the verifier, in this tab's sessionStorage, removed the moment it is read;
@@ -8,9 +9,32 @@ import { readJson, removeItem, routeOf, storageArea, STORAGE_PREFIX, writeJson }
 // Each record names its callback URL: a page takes a callback only on that route (origin + path),
 // and leaves the records of other routes alone.
 
-const REDIRECT_KEY = `${STORAGE_PREFIX}redirect`;
-const POPUP_KEY = `${STORAGE_PREFIX}popup`;
-const POPUP_LOCAL_PREFIX = `${STORAGE_PREFIX}popup:`;
+function readJson(kind: StorageKind, key: string): unknown {
+  try {
+    const raw = storageArea(kind)?.getItem(key);
+    return raw ? JSON.parse(raw) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeJson(kind: StorageKind, key: string, value: unknown): boolean {
+  try {
+    const storage = storageArea(kind);
+    storage?.setItem(key, JSON.stringify(value));
+    return !!storage;
+  } catch {
+    return false;
+  }
+}
+
+function removeItem(kind: StorageKind, key: string): void {
+  try {
+    storageArea(kind)?.removeItem(key);
+  } catch {
+    // storage blocked: nothing was stored either
+  }
+}
 
 export interface RedirectAttempt {
   attemptId: string;
@@ -70,6 +94,19 @@ export function savePopupMarker(marker: PopupMarker): void {
   writeJson("session", POPUP_KEY, marker);
   writeJson("local", POPUP_LOCAL_PREFIX + marker.attemptId, { expiresAt: marker.expiresAt, callbackUrl: marker.callbackUrl });
   livePopupAttempts();
+}
+
+/**
+ * Gives `popup` its own copy of the marker. window.open copies sessionStorage only when it creates
+ * the window; one opened before the marker was saved gets it here, while it is still blank and on
+ * this origin. Where that fails, its callback page finds the attempt in localStorage.
+ */
+export function copyPopupMarker(popup: Window, marker: PopupMarker): void {
+  try {
+    popup.sessionStorage.setItem(POPUP_KEY, JSON.stringify(marker));
+  } catch {
+    // already elsewhere, or storage blocked
+  }
 }
 
 export function clearPopupMarker(attemptId?: string): void {

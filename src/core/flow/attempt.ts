@@ -1,11 +1,20 @@
 import { timerDelay } from "../client.js";
 import { OpenRouterAuthError } from "../errors.js";
 import type { ExchangeAuthCodeResponse } from "../schemas.js";
-import { randomId } from "./browser.js";
 
 // One attempt to connect, as an explicit state: the lifecycle core that begins, fails and
 // finishes attempts (TanStack Query's `Mutation`; `ConnectFlow` is its observer). Every change of
 // phase happens in a method of this class, which then tells the flow to publish a snapshot.
+
+/**
+ * An id for one attempt. Not a secret: it only tells attempts apart, so without WebCrypto (where
+ * PKCE then fails with `unsupported`, reported by the flow) Math.random does.
+ */
+function randomId(): string {
+  const crypto = globalThis.crypto;
+  const bytes = crypto?.getRandomValues ? crypto.getRandomValues(new Uint8Array(12)) : [Math.floor(Math.random() * 2 ** 32)];
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
 
 /** How an attempt gets its code: a consent page in a popup, in this tab or with paste, or minted. */
 export type AttemptMode = "popup" | "redirect" | "paste" | "minted";

@@ -1,5 +1,7 @@
 // Guarded access to browser globals: everything here is safe to call during
-// server rendering (it returns undefined instead of touching `window`).
+// server rendering (it returns undefined instead of touching `window`). Kept to what a button's
+// first paint needs too (the kept key, whether the page is a callback); the flow's own helpers
+// live with the flow.
 
 export const STORAGE_PREFIX = "openrouter-connect:";
 
@@ -19,43 +21,6 @@ export function storageArea(kind: StorageKind): Storage | undefined {
 
 export type StorageKind = "session" | "local";
 
-export function readJson(kind: StorageKind, key: string): unknown {
-  try {
-    const raw = storageArea(kind)?.getItem(key);
-    return raw ? JSON.parse(raw) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-export function writeJson(kind: StorageKind, key: string, value: unknown): boolean {
-  try {
-    const storage = storageArea(kind);
-    storage?.setItem(key, JSON.stringify(value));
-    return !!storage;
-  } catch {
-    return false;
-  }
-}
-
-export function removeItem(kind: StorageKind, key: string): void {
-  try {
-    storageArea(kind)?.removeItem(key);
-  } catch {
-    // storage blocked: nothing was stored either
-  }
-}
-
-/**
- * An id for one attempt. Not a secret: it only tells attempts apart, so without WebCrypto (where
- * PKCE then fails with `unsupported`, reported by the flow) Math.random does.
- */
-export function randomId(): string {
-  const crypto = globalThis.crypto;
-  const bytes = crypto?.getRandomValues ? crypto.getRandomValues(new Uint8Array(12)) : [Math.floor(Math.random() * 2 ** 32)];
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
 /** The route of a URL: origin and path, no query or fragment; undefined when it is no absolute URL. */
 export function routeOf(url: unknown): string | undefined {
   try {
@@ -63,15 +28,5 @@ export function routeOf(url: unknown): string | undefined {
     return origin + pathname;
   } catch {
     return undefined;
-  }
-}
-
-/** How to go on without a popup: in this tab, or by pasting the code inside an iframe. */
-export function fallbackMode(): "paste" | "redirect" {
-  const win = browserWindow();
-  try {
-    return win && win.self !== win.top ? "paste" : "redirect";
-  } catch {
-    return "paste"; // a cross-origin top: we are framed
   }
 }

@@ -13,13 +13,14 @@ import {
   type ServerExchangeResponse,
 } from "../schemas.js";
 import { Attempt, type AttemptMode, type ConnectedResult } from "./attempt.js";
-import { browserWindow, fallbackMode, routeOf } from "./browser.js";
+import { browserWindow, routeOf } from "./browser.js";
 import { callbackWaitsFor, claimCallback, takeCallback, type CallbackOutcome } from "./callback.js";
 import { exchangeOnce, exchangeOnServerOnce } from "./exchange-registry.js";
+import { IDLE_SNAPSHOT as IDLE, safely } from "./idle.js";
 import { mintedMode } from "./minted.js";
 import type { FlowMode, ModeContext } from "./mode.js";
 import { pasteMode } from "./paste.js";
-import { clickStartsOver, popupMode } from "./popup.js";
+import { clickStartsOver, fallbackMode, popupMode } from "./popup.js";
 import { redirectMode } from "./redirect.js";
 
 export type ConnectStatus = "idle" | "opening" | "awaiting-approval" | "exchanging" | "connected" | "error";
@@ -124,18 +125,6 @@ export interface ConnectSnapshot {
   relayed: boolean;
 }
 
-const IDLE: ConnectSnapshot = Object.freeze({
-  status: "idle",
-  message: undefined,
-  canCancel: false,
-  result: undefined,
-  connected: undefined,
-  error: undefined,
-  mode: undefined,
-  fallback: undefined,
-  pasteUrl: undefined,
-  relayed: false,
-});
 
 /**
  * A flow that comes back by redirect is finished by the flow that started it (same `flowId`); any
@@ -179,16 +168,6 @@ function snapshotOf(attempt: Attempt, relayed: boolean): ConnectSnapshot {
   };
 }
 
-function safely(callback: (() => void) | undefined): void {
-  try {
-    callback?.();
-  } catch (error) {
-    // A throwing user callback must not break the flow; surface it asynchronously.
-    queueMicrotask(() => {
-      throw error;
-    });
-  }
-}
 
 /** Browser flows use S256 only, and need WebCrypto for it: checked before any window opens. */
 function checkBrowserPkce(method: unknown): void {
@@ -262,9 +241,10 @@ export class ConnectFlow {
     return routeOf(this.#options.callbackUrl ?? (win && win.location.origin + win.location.pathname));
   }
 
-  #context(win: Window): ModeContext {
+  #context(win: Window, opened?: Window | null): ModeContext {
     return {
       win,
+      opened,
       // Default: this page's origin and path, without query or fragment.
       callbackUrl: this.#options.callbackUrl ?? win.location.origin + win.location.pathname,
       options: this.#options,
@@ -277,23 +257,40 @@ export class ConnectFlow {
    * Starts an attempt. Call it straight from a click handler: a popup is opened synchronously,
    * before anything is awaited, so browsers don't block it. Resolves with the key when this browser
    * exchanged the code, or `undefined` when the attempt failed (see `error`) or your server kept the key.
+   *
+   * `window`: for a caller whose click had to wait (for this code to load, say) before it could
+   * call connect: the window it opened blank inside the click (`openFlowWindow`), or `null` when
+   * the browser blocked it. The popup and paste modes take it instead of opening their own; a
+   * window no attempt takes (another mode, invalid input, busy) is closed.
    */
-  connect = (overrides: { mode?: ConnectMode } = {}): Promise<ExchangeAuthCodeResponse | undefined> => {
+  connect = (overrides: { mode?: ConnectMode; window?: Window | null } = {}): Promise<ExchangeAuthCodeResponse | undefined> => {
+    const handed = overrides.window;
     const current = this.#attempt;
-    if (current && !current.over) {
-      if (!clickStartsOver(current.phase)) {
-        // Busy: bring its window to the front (a no-op for a window COOP cut off).
-        try {
-          current.window?.focus();
-        } catch {
-          // a severed popup can't be focused
-        }
-        return current.settled;
+    let attempt = current;
+    if (current && !current.over && !clickStartsOver(current.phase)) {
+      // Busy: bring its window to the front (a no-op for a window COOP cut off).
+      try {
+        current.window?.focus();
+      } catch {
+        // a severed popup can't be focused
       }
-      current.drop();
+    } else {
+      current?.drop();
+      attempt = this.#start(overrides.mode, handed);
     }
+    if (handed && attempt?.window !== handed) {
+      try {
+        handed.close();
+      } catch {
+        // already gone
+      }
+    }
+    return (attempt as Attempt).settled;
+  };
+
+  #start(modeOverride: ConnectMode | undefined, handed: Window | null | undefined): Attempt {
     const options = this.#options;
-    const attempt = this.#begin(options.mint ? "minted" : (overrides.mode ?? options.mode ?? "popup"));
+    const attempt = this.#begin(options.mint ? "minted" : (modeOverride ?? options.mode ?? "popup"));
     const mode = MODES[attempt.mode];
     try {
       const win = browserWindow();
@@ -305,7 +302,7 @@ export class ConnectFlow {
         // Never exchange in the browser a code the app meant its server to exchange.
         if (!options.exchangeOnServer) throw invalidRequest([{ path: ["exchangeOnServer"], message: "is required with exchangeUrl" }]);
       }
-      const ctx = this.#context(win);
+      const ctx = this.#context(win, handed);
       mode.check(ctx);
       mode.open(attempt, ctx);
       if (!attempt.over) {
@@ -315,8 +312,8 @@ export class ConnectFlow {
     } catch (error) {
       attempt.fail(toOpenRouterAuthError(error));
     }
-    return attempt.settled;
-  };
+    return attempt;
+  }
 
   /** The part of an attempt after the click: the PKCE pair, then the mode's way to a code. */
   async #run(attempt: Attempt, mode: FlowMode, ctx: ModeContext): Promise<void> {

@@ -14,6 +14,11 @@ export interface ModeContext {
   readonly callbackUrl: string;
   /** The flow's options when the attempt began (the click's). */
   readonly options: ConnectFlowOptions;
+  /**
+   * The window the caller opened blank inside the click (`connect({ window })`), for `open` to use
+   * instead of opening one: `null` when the browser blocked it; undefined when the mode opens its own.
+   */
+  readonly opened?: Window | null;
   /** A code arrived for `attempt`: exchange it, once. */
   exchange(attempt: Attempt, code: string): void;
   /** A window the flow opened was closed: focus can go back to the control that opened it. */

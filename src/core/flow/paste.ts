@@ -1,4 +1,5 @@
 import { buildHeadlessAuthorizationUrl } from "../authorization-url.js";
+import { openFlowWindow } from "./flow-window.js";
 import type { ModeContext, FlowMode } from "./mode.js";
 import { PLACEHOLDER_CHALLENGE } from "./mode.js";
 
@@ -12,12 +13,8 @@ function headlessUrl(ctx: ModeContext, codeChallenge: string): string {
 export const pasteMode: FlowMode = {
   check: (ctx) => void headlessUrl(ctx, PLACEHOLDER_CHALLENGE),
   open(attempt, ctx) {
-    try {
-      // Blocked or not, the paste form's link still opens the page.
-      attempt.window = ctx.win.open("", "_blank") ?? undefined;
-    } catch {
-      // blocked
-    }
+    // Blocked or not, the paste form's link still opens the page.
+    attempt.window = (ctx.opened === undefined ? openFlowWindow(ctx.win, "paste") : ctx.opened) ?? undefined;
   },
   async start(attempt, ctx, pair) {
     const url = headlessUrl(ctx, pair.codeChallenge);

@@ -1,9 +1,10 @@
 import { OpenRouterAuthError } from "../errors.js";
 import { resolveConnectMessages } from "../messages.js";
 import type { Attempt, AttemptPhase } from "./attempt.js";
-import { clearPopupMarker, savePopupMarker } from "./attempt-store.js";
-import { fallbackMode } from "./browser.js";
+import { clearPopupMarker, copyPopupMarker, savePopupMarker } from "./attempt-store.js";
+import { browserWindow } from "./browser.js";
 import { callbackError } from "./callback.js";
+import { openFlowWindow } from "./flow-window.js";
 import { consentUrl, PLACEHOLDER_CHALLENGE, type FlowMode, type ModeContext } from "./mode.js";
 import { listenForCallback, type CallbackMessage } from "./popup-channel.js";
 
@@ -11,8 +12,6 @@ import { listenForCallback, type CallbackMessage } from "./popup-channel.js";
 // postMessage or the channel, close it. Every rule below was learnt from real browsers; the
 // timings are measured by scripts/popup-timing.mjs (`npm run bench:popup`).
 
-const POPUP_NAME = "openrouter-connect";
-const POPUP_FEATURES = "popup=yes,width=520,height=720";
 /** Polls until the popup has been seen at the provider (fine enough to time it), then every 250 ms. */
 export const POPUP_FAST_POLL_MS = 5;
 export const POPUP_POLL_MS = 250;
@@ -40,6 +39,16 @@ export const POPUP_CLOSED_GRACE_MS = 400;
  */
 export const POPUP_HIDDEN_HINT_DELAY_MS = 400;
 
+/** How to go on without a popup: in this tab, or by pasting the code inside an iframe. */
+export function fallbackMode(): "paste" | "redirect" {
+  const win = browserWindow();
+  try {
+    return win && win.self !== win.top ? "paste" : "redirect";
+  } catch {
+    return "paste"; // a cross-origin top: we are framed
+  }
+}
+
 /**
  * A click while an attempt waits means "try again" (a new window) when we can no longer see its
  * popup: hidden (closed, or COOP hides it) or reported closed. Otherwise the click brings the
@@ -54,14 +63,14 @@ export const popupMode: FlowMode = {
   open(attempt, ctx) {
     // window.open copies this sessionStorage into the popup it creates: the marker goes in first,
     // so the callback page there can tell which attempt its code belongs to.
-    savePopupMarker({ attemptId: attempt.id, expiresAt: attempt.deadline, callbackUrl: ctx.callbackUrl });
+    const marker = { attemptId: attempt.id, expiresAt: attempt.deadline, callbackUrl: ctx.callbackUrl };
+    savePopupMarker(marker);
     attempt.onEnd(() => clearPopupMarker(attempt.id));
-    let popup: Window | null = null;
-    try {
-      popup = ctx.win.open("", POPUP_NAME, ctx.options.popupFeatures ?? POPUP_FEATURES);
-    } catch {
-      // blocked
-    }
+    const { opened } = ctx;
+    const popup = opened === undefined ? openFlowWindow(ctx.win, "popup", ctx.options.popupFeatures) : opened;
+    // A window opened before the marker existed (in a click that then waited for the flow's code)
+    // got no copy of it: it gets one now, while it is still blank and on this origin.
+    if (opened) copyPopupMarker(opened, marker);
     if (!popup) {
       attempt.fallback = fallbackMode();
       attempt.fail(new OpenRouterAuthError("popup_blocked", "The browser blocked the OpenRouter window."));
