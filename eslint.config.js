@@ -11,7 +11,7 @@ const layer = (dirs, message) => ({ regex: `^(\\.\\.?/)+(.*/)?(${dirs.join("|")}
 const restrict = (...patterns) => ({ "no-restricted-imports": ["error", { patterns }] });
 
 export default tseslint.config(
-  { ignores: ["dist", "storybook-static", "demo/dist", "node_modules", "coverage", "public", "demo/public", "test-results"] },
+  { ignores: ["dist", "storybook-static", "demo/dist", "node_modules", "coverage", "public", "demo/public", "test-results", "reports", ".stryker-tmp"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
