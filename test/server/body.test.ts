@@ -83,7 +83,9 @@ describe("the request body", () => {
     const json = new TextEncoder().encode(JSON.stringify(await wireBody({ key_label: "Caf_" })));
     const invalid = json.slice();
     invalid[invalid.indexOf("_".charCodeAt(0))] = 0xff; // a byte that is never UTF-8
-    expectError(await call(handler(), jsonRequest(invalid)), 400, "Request body must be UTF-8 encoded JSON.");
+    const refused: RefusedEvent[] = [];
+    expectError(await call(handler({ onRefused: (e) => void refused.push(e) }), jsonRequest(invalid)), 400, "Request body must be UTF-8 encoded JSON.");
+    expect(refused).toMatchObject([{ reason: "invalid_body", detail: "invalid UTF-8" }]);
     expect(emulator.codesIssued()).toHaveLength(0);
   });
 
@@ -189,10 +191,12 @@ describe("the request body", () => {
  * signal and its body can be shaped where a real Request's cannot.
  */
 function requestLike(parts: { body: unknown; signal?: unknown; headers?: Record<string, string>; bodyUsed?: boolean; arrayBuffer?: () => Promise<ArrayBuffer> }): Request {
+  // A plain map, as some frameworks keep headers: values exactly as given, untrimmed.
+  const headers = new Map(Object.entries({ origin: APP, "content-type": "application/json", ...parts.headers }));
   return {
     method: "POST",
     url: ROUTE,
-    headers: new Headers({ Origin: APP, "Content-Type": "application/json", ...parts.headers }),
+    headers: { get: (name: string) => headers.get(name.toLowerCase()) ?? null },
     body: parts.body,
     bodyUsed: parts.bodyUsed ?? false,
     signal: parts.signal,
@@ -322,6 +326,14 @@ describe("the request body: edges a real Request rarely reaches", () => {
     const contentType = `text/${"x".repeat(300)}`;
     expectError(await call(handler({ onRefused: (e) => void refused.push(e) }), jsonRequest({}, { contentType })), 400);
     expect(refused[0]?.detail).toBe(`Content-Type ${JSON.stringify(contentType.slice(0, 100))}`);
+  });
+
+  it("a declared size is named in the audit log trimmed, as headers of any kind may hand it over", async () => {
+    const refused: RefusedEvent[] = [];
+    const declared = ` ${MAX_MINT_BODY_BYTES + 1} `;
+    const body = new ReadableStream<Uint8Array>({ pull: (controller) => controller.close() });
+    expectError(await call(handler({ onRefused: (e) => void refused.push(e) }), requestLike({ body, headers: { "content-length": declared } })), 413);
+    expect(refused).toMatchObject([{ reason: "body_too_large", detail: `Content-Length ${MAX_MINT_BODY_BYTES + 1}` }]);
   });
 
   it("the cap on a streamed body names itself in the audit log", async () => {
