@@ -4,7 +4,7 @@
 /** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
 export default {
   testRunner: "vitest",
-  // test/core, test/server and test/hardening, with jsdom where a file asks for it.
+  // test/core and test/server (vitest.mutation.config.ts says why not test/hardening).
   vitest: { configFile: "vitest.mutation.config.ts", related: false },
   coverageAnalysis: "perTest",
   // messages.ts is the UI's text table (translated): words, not behaviour. index.ts files only re-export.
