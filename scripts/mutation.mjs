@@ -81,9 +81,11 @@ if (below.length) {
   console.error(`\nUnder the ${BAR}% bar:`);
   for (const r of below) {
     console.error(`\n  src/${r.file}: ${r.score.toFixed(1)}%, survivors:`);
-    for (const m of r.survivors) {
+    const byLine = [...r.survivors].sort((a, b) => a.location.start.line - b.location.start.line || a.location.start.column - b.location.start.column);
+    for (const m of byLine) {
       const { line, column } = m.location.start;
-      const text = m.replacement === undefined ? "" : ` → ${JSON.stringify(m.replacement.length > 80 ? `${m.replacement.slice(0, 80)}…` : m.replacement)}`;
+      const replacement = (m.replacement ?? "").replace(/\s+/g, " ");
+      const text = replacement ? ` → ${replacement.length > 80 ? `${replacement.slice(0, 80)}…` : replacement}` : "";
       console.error(`    src/${r.file}:${line}:${column} ${m.mutatorName}${text} (${m.status})`);
     }
   }
