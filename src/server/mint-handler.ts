@@ -222,6 +222,7 @@ export function createMintHandler(options: MintHandlerOptions): MintHandler {
     try {
       bounded = applyMintPolicy(parsed, policy, now);
     } catch (error) {
+      // Stryker disable next-line ConditionalExpression,LogicalOperator: applyMintPolicy throws invalid_request only (its inputs were checked); the rethrow is defence
       if (!isOpenRouterAuthError(error) || error.code !== "invalid_request") throw error;
       throw new HttpError(400, error.message, "policy", { issues: error.issues, detail: error.message });
     }
