@@ -278,6 +278,10 @@ describe("the keys page", () => {
     ["https://example.test/oauth", DEFAULT_KEYS_URL],
     ["javascript:alert(1)//auth", DEFAULT_KEYS_URL],
     ["http://openrouter.example/auth", DEFAULT_KEYS_URL],
+    // "auth" as the last segment only, and only that one is replaced.
+    ["https://openrouter.test/authorize", DEFAULT_KEYS_URL],
+    ["https://openrouter.test/auth/", DEFAULT_KEYS_URL],
+    ["https://openrouter.test/authn/auth", "https://openrouter.test/authn/settings/keys"],
   ])("%s → %s", (authUrl, keys) => {
     expect(keysUrlFor(authUrl)).toBe(keys);
   });
