@@ -11,6 +11,7 @@ export function browserWindow(): Window | undefined {
 export function storageArea(kind: StorageKind): Storage | undefined {
   try {
     const win = browserWindow();
+    // Stryker disable next-line OptionalChaining: without a window the TypeError is caught below, with the same undefined
     return kind === "session" ? win?.sessionStorage : win?.localStorage;
   } catch {
     return undefined;
@@ -21,6 +22,7 @@ export type StorageKind = "session" | "local";
 
 export function readJson(kind: StorageKind, key: string): unknown {
   try {
+    // Stryker disable next-line OptionalChaining: without storage the TypeError is caught below, with the same undefined
     const raw = storageArea(kind)?.getItem(key);
     return raw ? JSON.parse(raw) : undefined;
   } catch {
@@ -31,6 +33,7 @@ export function readJson(kind: StorageKind, key: string): unknown {
 export function writeJson(kind: StorageKind, key: string, value: unknown): boolean {
   try {
     const storage = storageArea(kind);
+    // Stryker disable next-line OptionalChaining: without storage the TypeError is caught below, with the same false
     storage?.setItem(key, JSON.stringify(value));
     return !!storage;
   } catch {
@@ -40,6 +43,7 @@ export function writeJson(kind: StorageKind, key: string, value: unknown): boole
 
 export function removeItem(kind: StorageKind, key: string): void {
   try {
+    // Stryker disable next-line OptionalChaining: without storage the TypeError is caught below, to the same nothing
     storageArea(kind)?.removeItem(key);
   } catch {
     // storage blocked: nothing was stored either
