@@ -182,6 +182,34 @@ async function mintAs(handler: ReturnType<typeof quotaHandler>, user = "alice", 
 }
 
 describe("createMintHandler: quotas", () => {
+  it("a take the store refuses names the counter it names, and its rule in the audit detail", async () => {
+    const refused: RefusedEvent[] = [];
+    const handler = quotaHandler(
+      { perSubject: { windowSeconds: 60, maxKeys: 5, maxExposure: 50 }, global: { windowSeconds: 3600, maxKeys: 1 } },
+      { onRefused: (e) => void refused.push(e) },
+    );
+    expect((await mintAs(handler)).status).toBe(200);
+    const over = await mintAs(handler, "bob");
+    expect(over.status).toBe(429);
+    expect(over.json.error).toMatchObject({ code: "quota_exceeded", scope: "global", message: "This app is not creating more keys for now. Try again later." });
+    expect(refused).toMatchObject([{ reason: "quota", detail: "global is over its quota (1 keys per 3600 s)" }]);
+    const both = quotaHandler({ perSubject: { windowSeconds: 60, maxKeys: 0, maxExposure: 50 } }, { onRefused: (e) => void refused.push(e) });
+    expect((await mintAs(both)).status).toBe(429);
+    expect(refused.at(-1)?.detail).toBe("subject:alice is over its quota (0 keys, $50 exposure per 60 s)");
+  });
+
+  it("giving the quota back failing is told in the audit detail; the answer is OpenRouter's failure", async () => {
+    const refused: RefusedEvent[] = [];
+    const store = createMemoryQuotaStore();
+    const handler = quotaHandler(
+      { global: { windowSeconds: 60, maxKeys: 5 }, store: { take: (t) => store.take(t), giveBack: async () => Promise.reject(new Error("redis gone")) } },
+      { onRefused: (e) => void refused.push(e) },
+    );
+    emulator.faults.failNext("code", { status: 500, message: "down" });
+    expect((await mintAs(handler)).status).toBe(502);
+    expect(refused[0]?.detail).toMatch(/; giving the quota back failed: Error: redis gone$/);
+  });
+
   it("over a per-subject rule: 429, Retry-After and a quota_exceeded body naming the scope; other users go on", async () => {
     const refused: RefusedEvent[] = [];
     const handler = quotaHandler({ perSubject: { windowSeconds: 3600, maxKeys: 2 } }, { onRefused: (e) => void refused.push(e) });
@@ -312,7 +340,27 @@ describe("createMintHandler: quotas", () => {
       [{ global: { windowSeconds: 60, maxKeys: 1 }, store: { take() {} } }, "quota.store"],
       [{ global: { windowSeconds: 60, maxKeys: 1 }, perUser: {} }, "quota.perUser"],
       [[], "quota"],
+      [null, "quota"],
+      ["10 a day", "quota"],
+      [{ global: null }, "quota.global"],
+      [{ global: [60, 1] }, "quota.global"],
+      [{ global: "60" }, "quota.global"],
+      [{ global: { windowSeconds: "60", maxKeys: 1 } }, "quota.global.windowSeconds"],
+      [{ global: { windowSeconds: 366 * DAY + 1, maxKeys: 1 } }, "quota.global.windowSeconds"],
+      [{ global: { windowSeconds: 60, maxKeys: "1" } }, "quota.global.maxKeys"],
+      [{ global: { windowSeconds: 60, maxExposure: "5" } }, "quota.global.maxExposure"],
+      [{ global: { windowSeconds: 60, maxKeys: 1 }, store: null }, "quota.store"],
+      [{ global: { windowSeconds: 60, maxKeys: 1 }, store: "redis" }, "quota.store"],
+      [{ global: { windowSeconds: 60, maxKeys: 1 }, store: { giveBack() {} } }, "quota.store"],
     ];
+    // The bounds themselves are fine: a 1 s window, a year and a day, no keys at all, $0.
+    for (const quota of [
+      { global: { windowSeconds: 1, maxKeys: 0 } },
+      { global: { windowSeconds: 366 * DAY, maxExposure: 0 } },
+      { perSubject: { windowSeconds: 60, maxKeys: 1 }, store: createMemoryQuotaStore() },
+    ]) {
+      expect(() => quotaHandler(quota), JSON.stringify(quota)).not.toThrow();
+    }
     for (const [quota, path] of bad) {
       let thrown: unknown;
       try {
