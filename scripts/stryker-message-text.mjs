@@ -5,7 +5,8 @@
 //
 // Only the literal itself is ignored, and only where it is nothing but text:
 // - the message of `new OpenRouterAuthError(code, message)` and `new HttpError(status, message)`,
-//   of `optionError(owner, path, message)` and policy.ts's `fail(path, message)`;
+//   of `new Error(message)` and `new TypeError(message)`, of node.ts's `writeError(res, status,
+//   message)`, of `optionError(owner, path, message)` and policy.ts's `fail(path, message)`;
 // - an issue's `message` (beside its `path`), an audit event's `detail`;
 // - the text of `redact(text, secrets)`;
 // - zod's issue texts: `z.custom(check, message)` and what `{ error: (issue) => … }` returns;
@@ -23,6 +24,9 @@ export const REASON = "Message text for people: codes and behaviour are tested, 
 /** Callee name → index of its text argument. */
 const TEXT_ARGUMENT = new Map([
   ["OpenRouterAuthError", 1],
+  ["Error", 0],
+  ["TypeError", 0],
+  ["writeError", 2],
   ["HttpError", 1],
   ["optionError", 2],
   ["fail", 1],
