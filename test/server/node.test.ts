@@ -1,7 +1,7 @@
 // toNodeHandler on its own, over real HTTP on loopback: the body streamed lazily with
 // back-pressure, a handler's own cap, a client going away, a dropped connection, the request
 // URL's origin, cookies and the answers it gives itself.
-import { createServer, request as httpRequest, type IncomingMessage, type Server } from "node:http";
+import { Agent, createServer, request as httpRequest, type IncomingMessage, type Server } from "node:http";
 import { connect, type AddressInfo } from "node:net";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { toNodeHandler, type FetchHandler } from "../../src/server/node.js";
@@ -338,5 +338,53 @@ describe("toNodeHandler: what frameworks and old clients hand it", () => {
     expect(answer.headers["content-type"]).toBe("application/json; charset=utf-8");
     expect(answer.headers["cache-control"]).toBe("no-store");
     expect(() => toNodeHandler("not a handler" as unknown as FetchHandler)).toThrow(TypeError);
+  });
+});
+
+describe("toNodeHandler: headers and the connection", () => {
+  it("a body a middleware set to text (setEncoding) still arrives whole, multi-byte characters included", async () => {
+    const app = await serveAfter(async (request) => new Response(await request.text()), (req) => {
+      req.setEncoding("utf8");
+    });
+    const text = "Café ✓ 🔑".repeat(500);
+    expect(await (await fetch(app.url, { method: "POST", body: text })).text()).toBe(text);
+  });
+
+  it("the status text defaults to Node's own; framing headers of the handler's Response are Node's to set", async () => {
+    const { port } = await serve(
+      () =>
+        new Response("short", {
+          headers: { Connection: "close", "Keep-Alive": "timeout=999", "X-Kept": "yes" },
+        }),
+    );
+    const agent = new Agent({ keepAlive: true });
+    onTestFinished(() => agent.destroy());
+    const answer = await new Promise<{ message: string | undefined; headers: IncomingMessage["headers"] }>((resolve, reject) => {
+      const req = httpRequest({ host: "127.0.0.1", port, path: "/", agent }, (res) => {
+        res.resume();
+        res.on("end", () => resolve({ message: res.statusMessage, headers: res.headers }));
+      });
+      req.on("error", reject);
+      req.end();
+    });
+    expect(answer.message).toBe("OK");
+    expect(answer.headers["x-kept"]).toBe("yes");
+    expect(answer.headers.connection).toBe("keep-alive");
+    expect(answer.headers["keep-alive"]).not.toBe("timeout=999");
+  });
+
+  it("an answer after the whole body keeps the connection for the next request", async () => {
+    const { port } = await serve(async (request) => new Response(await request.text()));
+    const agent = new Agent({ keepAlive: true });
+    onTestFinished(() => agent.destroy());
+    const connection = await new Promise<string | undefined>((resolve, reject) => {
+      const req = httpRequest({ host: "127.0.0.1", port, method: "POST", path: "/", agent, headers: { "Content-Type": "text/plain" } }, (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.headers.connection));
+      });
+      req.on("error", reject);
+      req.end("all of it");
+    });
+    expect(connection).toBe("keep-alive");
   });
 });
