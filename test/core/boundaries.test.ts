@@ -16,7 +16,7 @@ import {
   type OpenRouterAuthErrorCode,
 } from "../../src/core/index.js";
 import { checkServiceUrl, httpUrl } from "../../src/core/http-url.js";
-import { hasWebCrypto } from "../../src/core/pkce.js";
+import { createCodeChallenge, hasWebCrypto } from "../../src/core/pkce.js";
 import { rejection } from "../support/rejection.js";
 
 const VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
@@ -293,6 +293,8 @@ describe("a runtime without WebCrypto", () => {
     expect(hasWebCrypto()).toBe(false);
     expect(() => createCodeVerifier()).toThrow(expect.objectContaining({ code: "unsupported" }));
     await expect(createPkcePair()).rejects.toMatchObject({ code: "unsupported" });
+    // A verifier made elsewhere: its challenge needs SHA-256, which is missing too.
+    await expect(createCodeChallenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk")).rejects.toMatchObject({ code: "unsupported" });
   });
 
   it("needs both random values and subtle", () => {

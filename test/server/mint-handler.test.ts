@@ -76,6 +76,9 @@ describe("createMintHandler fails closed: required options, at construction", ()
   it("refuses policy.maxLimit above MAX_LIMIT, and takes MAX_LIMIT itself", () => {
     expect(constructionError({ ...base, policy: { ...POLICY, maxLimit: MAX_LIMIT + 1 } }).issues?.[0]?.path).toEqual(["policy", "maxLimit"]);
     expect(() => createMintHandler({ ...base, policy: { ...POLICY, maxLimit: MAX_LIMIT } } as MintHandlerOptions)).not.toThrow();
+    // 0 is a bound too (keys without credit); anything under it is not.
+    expect(() => createMintHandler({ ...base, policy: { ...POLICY, maxLimit: 0 } } as MintHandlerOptions)).not.toThrow();
+    expect(constructionError({ ...base, policy: { ...POLICY, maxLimit: -0.01 } }).issues?.[0]?.path).toEqual(["policy", "maxLimit"]);
   });
 
   it("throws for a missing or malformed apiKey, without echoing it", () => {
