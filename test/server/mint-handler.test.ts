@@ -567,3 +567,48 @@ describe("createMintHandler: audit", () => {
     expect((await call(handler, jsonRequest(await wireBody()))).status).toBe(200);
   });
 });
+
+describe("createMintHandler: its own checks", () => {
+  it("refuses options that are no object, and a timeoutMs out of range; takes a timeoutMs in range", () => {
+    for (const options of [undefined, null, "key"]) expect(constructionError(options).issues?.[0]?.path).toEqual(["options"]);
+    const base = { apiKey: APP_KEY, authorize: () => true, policy: POLICY };
+    expect(constructionError({ ...base, timeoutMs: 0 }).issues?.[0]?.path).toEqual(["timeoutMs"]);
+    expect(() => createMintHandler({ ...base, timeoutMs: 1 })).not.toThrow();
+  });
+
+  it("a keyLabel that throws is named in the audit detail with what it threw", async () => {
+    const refused: RefusedEvent[] = [];
+    const handler = handlerWith(
+      { onRefused: (e) => void refused.push(e) },
+      {
+        keyLabel: () => {
+          throw new RangeError("no label for you");
+        },
+      },
+    );
+    expectError(await call(handler, jsonRequest(await wireBody())), 500);
+    expect(refused[0]?.detail).toBe("policy.keyLabel threw: RangeError: no label for you");
+  });
+
+  it("answers 500 when called with something that is no Request; authorize's Response under 400 is no refusal", async () => {
+    const refused: RefusedEvent[] = [];
+    const handler = handlerWith({ authorize: () => new Response(null, { status: 302, headers: { Location: "/sign-in" } }), onRefused: (e) => void refused.push(e) });
+    const odd = await (handler as (request: unknown) => Promise<Response>)("https://app.example/api");
+    expect(odd.status).toBe(500);
+    expect(refused).toMatchObject([{ status: 500, reason: "config", detail: "the mint handler must be called with a fetch Request" }]);
+    expect((await call(handler, jsonRequest(await wireBody()))).status).toBe(302);
+    expect(refused).toHaveLength(1);
+    const refusing = handlerWith({ authorize: () => new Response(null, { status: 400 }), onRefused: (e) => void refused.push(e) });
+    expect((await call(refusing, jsonRequest(await wireBody()))).status).toBe(400);
+    expect(refused.at(-1)).toMatchObject({ status: 400, reason: "authorize", detail: "authorize answered with its own Response (HTTP 400)" });
+  });
+
+  it("a fetch that throws something that is no error of ours is a 502 with a fixed text", async () => {
+    const handler = handlerWith({
+      fetch: async () => {
+        throw "socket said no";
+      },
+    });
+    expectError(await call(handler, jsonRequest(await wireBody())), 502, "Could not reach OpenRouter.");
+  });
+});
