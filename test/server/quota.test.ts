@@ -135,6 +135,67 @@ describe("createMemoryQuotaStore", () => {
     expect(await store.take(take("2", [counter({ maxKeys: 1 })]))).toEqual({ ok: true });
   });
 
+  it("exposure that left the window no longer counts: the sum goes down as mints leave", async () => {
+    let now = 0;
+    const store = createMemoryQuotaStore({ now: () => now });
+    const c = (exposure: number) => counter({ maxKeys: undefined, maxExposure: 1, exposure });
+    expect(await store.take(take("1", [c(0.6)]))).toEqual({ ok: true });
+    now += 60_000; // the first left
+    expect(await store.take(take("2", [c(0.6)]))).toEqual({ ok: true });
+    now += 30_000;
+    // 0.6 is in the window: 0.4 more fits, 0.5 does not (until the second leaves, 30 s from now).
+    expect(await store.take(take("3", [c(0.4)]))).toEqual({ ok: true });
+    expect(await store.take(take("4", [c(0.1)]))).toEqual({ ok: false, counter: 0, retryAfterSeconds: 30 });
+  });
+
+  it("waits for as many of the oldest mints to leave as it needs, not more", async () => {
+    let now = 0;
+    const store = createMemoryQuotaStore({ now: () => now });
+    const c = counter({ maxKeys: 3 });
+    for (const id of ["1", "2", "3"]) {
+      expect(await store.take(take(id, [c]))).toEqual({ ok: true });
+      now += 10_000;
+    }
+    // Full: the oldest (taken at 0) leaves at 60 s, 30 s from now.
+    expect(await store.take(take("4", [c]))).toEqual({ ok: false, counter: 0, retryAfterSeconds: 30 });
+    // With 2 keys allowed, two of the three must leave: the second oldest leaves at 70 s.
+    expect(await store.take(take("5", [counter({ maxKeys: 2 })]))).toEqual({ ok: false, counter: 0, retryAfterSeconds: 40 });
+  });
+
+  it("a counter whose rule changed counts over its new window", async () => {
+    let now = 0;
+    const store = createMemoryQuotaStore({ now: () => now });
+    expect(await store.take(take("1", [counter({ windowSeconds: 60, maxKeys: 1 })]))).toEqual({ ok: true });
+    now += 20_000;
+    // The same counter, now with a 10 s window: the mint taken 20 s ago is out of it.
+    expect(await store.take(take("2", [counter({ windowSeconds: 10, maxKeys: 1 })]))).toEqual({ ok: true });
+    expect(store.size()).toBe(1);
+  });
+
+  it("a mint taken while the clock stepped back is still counted in age order", async () => {
+    let now = 100_000;
+    const store = createMemoryQuotaStore({ now: () => now });
+    expect(await store.take(take("late", [counter({ maxKeys: 2 })]))).toEqual({ ok: true });
+    now = 50_000;
+    expect(await store.take(take("early", [counter({ maxKeys: 2 })]))).toEqual({ ok: true });
+    now = 100_000;
+    // The mint at 50 s leaves first, at 110 s.
+    expect(await store.take(take("next", [counter({ maxKeys: 2 })]))).toEqual({ ok: false, counter: 0, retryAfterSeconds: 10 });
+  });
+
+  it("giving back one of several mints frees exactly its share; the counter stays for the others", async () => {
+    const store = createMemoryQuotaStore();
+    const c = counter({ maxKeys: undefined, maxExposure: 1, exposure: 0.5 });
+    const first = take("1", [c]);
+    expect(await store.take(first)).toEqual({ ok: true });
+    expect(await store.take(take("2", [c]))).toEqual({ ok: true });
+    await store.giveBack(first);
+    await store.giveBack(first); // twice: the second knows it no more
+    expect(store.size()).toBe(1);
+    expect(await store.take(take("3", [c]))).toEqual({ ok: true });
+    expect(await store.take(take("4", [c]))).toMatchObject({ ok: false });
+  });
+
   it("is atomic: 50 concurrent takes under maxKeys 3 grant exactly 3", async () => {
     const store = createMemoryQuotaStore();
     const results = await Promise.all(Array.from({ length: 50 }, (_, i) => store.take(take(String(i), [counter({ maxKeys: 3 })]))));
