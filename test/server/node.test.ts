@@ -388,3 +388,29 @@ describe("toNodeHandler: headers and the connection", () => {
     expect(connection).toBe("keep-alive");
   });
 });
+
+describe("toNodeHandler: a body cut off", () => {
+  it("a client that goes away mid-body makes the handler's read fail, instead of waiting forever", async () => {
+    let readFailed!: (error: unknown) => void;
+    const failure = new Promise<unknown>((resolve) => (readFailed = resolve));
+    let started!: () => void;
+    const reading = new Promise<void>((resolve) => (started = resolve));
+    const { port } = await serve(async (request) => {
+      started();
+      try {
+        await request.text();
+        return new Response("read it all?");
+      } catch (error) {
+        readFailed(error);
+        return new Response("cut off", { status: 400 });
+      }
+    });
+    const req = httpRequest({ host: "127.0.0.1", port, method: "POST", path: "/", headers: { "Content-Type": "text/plain", "Transfer-Encoding": "chunked" } });
+    req.on("error", () => {});
+    req.write("the first half");
+    await reading;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    req.destroy();
+    expect(await within(failure, 2000)).toBeInstanceOf(Error);
+  });
+});
