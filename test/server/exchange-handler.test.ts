@@ -251,9 +251,10 @@ describe("createExchangeHandler: OpenRouter's other refusals, and what the audit
     ]);
   });
 
-  it("OpenRouter echoing the code or the verifier: the audit log gets neither", async () => {
+  it("OpenRouter echoing the code or the verifier: the audit log gets neither, even a code too short for the client to cut", async () => {
     const { handler, refused } = exchangeHandler();
-    const body = await issuedCode();
+    // The client cuts secrets of 8 characters or more from OpenRouter's text; the route cuts from 4.
+    const body = { ...(await issuedCode()), code: "c0d3x" };
     emulator.faults.failNext("exchange", { status: 500, message: `cannot redeem ${body.code} with ${body.codeVerifier}` });
     expectError(await call(handler, post(body)), 502);
     expect(refused[0]?.detail).toContain("cannot redeem");
@@ -340,6 +341,8 @@ describe("createExchangeHandler: its own checks", () => {
       [{ ...base, policy: [APP] }, ["policy"]],
       [{ ...base, policy: "https://app.example" }, ["policy"]],
       [{ ...base, timeoutMs: 0 }, ["timeoutMs"]],
+      // Past setTimeout's range: the route refuses it, though the client would take it.
+      [{ ...base, timeoutMs: 2 ** 31 }, ["timeoutMs"]],
       [{ ...base, fetch: "fetch" }, ["fetch"]],
       [{ ...base, onRefused: "log" }, ["onRefused"]],
     ];
