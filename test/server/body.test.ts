@@ -271,7 +271,7 @@ describe("the request body: edges a real Request rarely reaches", () => {
   });
 
   it("lets go of the client's signal and of its deadline once the body is read", async () => {
-    vi.useFakeTimers();
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
     const signal = countingSignal();
     const body = new ReadableStream<Uint8Array>({
       start(controller) {

@@ -5,7 +5,8 @@ import { OpenRouterAuthError } from "../../../src/core/errors.js";
 import { Attempt } from "../../../src/core/flow/attempt.js";
 
 beforeEach(() => {
-  vi.useFakeTimers();
+  // Only the clock the attempt reads: setImmediate and performance stay real for the suites that run after (vitest.mutation.config.ts shares one module graph).
+  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
 });
 afterEach(() => {
   vi.useRealTimers();
