@@ -12,7 +12,7 @@ const restrict = (...patterns) => ({ "no-restricted-imports": ["error", { patter
 
 export default tseslint.config(
   {
-    ignores: ["dist", "storybook-static", "demo/dist", "node_modules", "coverage", "public", "demo/public", "test-results", "examples/*/.next", "examples/*/next-env.d.ts"],
+    ignores: ["dist", "storybook-static", "demo/dist", "node_modules", "coverage", "public", "demo/public", "test-results", "examples/*/.next", "examples/*/next-env.d.ts", "reports", ".stryker-tmp"],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

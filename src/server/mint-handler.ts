@@ -122,6 +122,7 @@ export function createMintHandler(options: MintHandlerOptions): MintHandler {
   if (!options || typeof options !== "object") throw optionError(OWNER, ["options"], "must be an object");
   for (const key of Object.keys(options)) if (!OPTION_KEYS.has(key)) throw optionError(OWNER, [key], "is not an option");
   const { apiKey } = options;
+  // Stryker disable next-line MethodExpression: equivalent: a key that trims to nothing has whitespace, which the regex refuses
   if (typeof apiKey !== "string" || !apiKey.trim() || /\s/.test(apiKey)) {
     throw optionError(OWNER, ["apiKey"], "must be the app's OpenRouter API key (a non-empty string without whitespace)");
   }
@@ -173,9 +174,11 @@ export function createMintHandler(options: MintHandlerOptions): MintHandler {
     if (quota.global) rules.push(["global", "global", quota.global]);
     const counters = rules.map(([scope, name, rule]): QuotaCounter => {
       const exposure = keyExposure(key, rule.windowSeconds, now);
+      // Stryker disable all: unreachable defence. applyMintPolicy gives every key a limit and an expiry, so its exposure in a finite window is finite
       if (!Number.isFinite(exposure) && rule.maxExposure !== undefined) {
         throw quotaExceeded(scope, rule.windowSeconds, "the key could spend without bound (no limit) and a maxExposure applies");
       }
+      // Stryker restore all
       // Without a maxExposure the figure is not counted against anything.
       return { name, windowSeconds: rule.windowSeconds, maxKeys: rule.maxKeys, maxExposure: rule.maxExposure, exposure: Number.isFinite(exposure) ? exposure : 0 };
     });
@@ -222,6 +225,7 @@ export function createMintHandler(options: MintHandlerOptions): MintHandler {
     try {
       bounded = applyMintPolicy(parsed, policy, now);
     } catch (error) {
+      // Stryker disable next-line ConditionalExpression,LogicalOperator: applyMintPolicy throws invalid_request only (its inputs were checked); the rethrow is defence
       if (!isOpenRouterAuthError(error) || error.code !== "invalid_request") throw error;
       throw new HttpError(400, error.message, "policy", { issues: error.issues, detail: error.message });
     }

@@ -22,8 +22,8 @@ export interface MintPolicy {
   /** Largest credit `limit` (USD), at most 1e9; a request without `limit` gets this one. Required. */
   maxLimit: number;
   /**
-   * Longest lifetime of a key in seconds: `expires_at` must not be later than now + this, `null`
-   * (never expires) is refused, and a request without `expires_at` gets now + this. Required.
+   * Longest lifetime of a key in seconds (1 to 100 years): `expires_at` must not be later than now +
+   * this, `null` (never expires) is refused, and a request without `expires_at` gets now + this. Required.
    */
   maxLifetimeSeconds: number;
   /**
@@ -75,6 +75,8 @@ export interface NormalizedMintPolicy {
 }
 
 const OWNER = "createMintHandler";
+/** The longest `maxLifetimeSeconds`: 100 years. */
+const MAX_LIFETIME_SECONDS = 100 * 365 * 86_400;
 const POLICY_KEYS = new Set<string>([
   "maxLimit",
   "maxLifetimeSeconds",
@@ -105,8 +107,10 @@ export function normalizeMintPolicy(policy: unknown): NormalizedMintPolicy {
     throw fail(["maxLimit"], `must be a number between 0 and ${MAX_LIMIT}`);
   }
   if (maxLifetimeSeconds === undefined) throw fail(["maxLifetimeSeconds"], "is required: the longest a key may live, in seconds");
-  if (typeof maxLifetimeSeconds !== "number" || !Number.isSafeInteger(maxLifetimeSeconds) || maxLifetimeSeconds < 1) {
-    throw fail(["maxLifetimeSeconds"], "must be a whole number of seconds, at least 1");
+  // Bounded so that now + the lifetime is always a date OpenRouter can read (a four-digit year):
+  // unbounded, a request without expires_at failed on every call (a RangeError, 500).
+  if (typeof maxLifetimeSeconds !== "number" || !Number.isSafeInteger(maxLifetimeSeconds) || maxLifetimeSeconds < 1 || maxLifetimeSeconds > MAX_LIFETIME_SECONDS) {
+    throw fail(["maxLifetimeSeconds"], `must be a whole number of seconds from 1 to ${MAX_LIFETIME_SECONDS} (100 years)`);
   }
   const allowedOrigins = allowedOriginsOption(OWNER, p.allowedOrigins);
 

@@ -177,3 +177,11 @@ describe("buildHeadlessAuthorizationUrl", () => {
     expect(new URL(buildHeadlessAuthorizationUrl({ ...headless, keyLabel })).searchParams.get("key_label")).toBe(keyLabel);
   });
 });
+
+describe("optional fields given as undefined", () => {
+  it("are left out of the consent URL, not sent as the text undefined", () => {
+    const url = new URL(buildAuthorizationUrl({ ...base, limit: undefined }));
+    expect(url.searchParams.has("limit")).toBe(false);
+    expect(url.search).not.toContain("undefined");
+  });
+});

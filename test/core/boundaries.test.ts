@@ -16,7 +16,7 @@ import {
   type OpenRouterAuthErrorCode,
 } from "../../src/core/index.js";
 import { checkServiceUrl, httpUrl } from "../../src/core/http-url.js";
-import { hasWebCrypto } from "../../src/core/pkce.js";
+import { createCodeChallenge, hasWebCrypto } from "../../src/core/pkce.js";
 import { rejection } from "../support/rejection.js";
 
 const VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
@@ -279,6 +279,10 @@ describe("the keys page", () => {
     ["https://example.test/oauth", DEFAULT_KEYS_URL],
     ["javascript:alert(1)//auth", DEFAULT_KEYS_URL],
     ["http://openrouter.example/auth", DEFAULT_KEYS_URL],
+    // "auth" as the last segment only, and only that one is replaced.
+    ["https://openrouter.test/authorize", DEFAULT_KEYS_URL],
+    ["https://openrouter.test/auth/", DEFAULT_KEYS_URL],
+    ["https://openrouter.test/authn/auth", "https://openrouter.test/authn/settings/keys"],
   ])("%s → %s", (authUrl, keys) => {
     expect(keysUrlFor(authUrl)).toBe(keys);
   });
@@ -290,6 +294,8 @@ describe("a runtime without WebCrypto", () => {
     expect(hasWebCrypto()).toBe(false);
     expect(() => createCodeVerifier()).toThrow(expect.objectContaining({ code: "unsupported" }));
     await expect(createPkcePair()).rejects.toMatchObject({ code: "unsupported" });
+    // A verifier made elsewhere: its challenge needs SHA-256, which is missing too.
+    await expect(createCodeChallenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk")).rejects.toMatchObject({ code: "unsupported" });
   });
 
   it("needs both random values and subtle", () => {

@@ -83,7 +83,9 @@ describe("the request body", () => {
     const json = new TextEncoder().encode(JSON.stringify(await wireBody({ key_label: "Caf_" })));
     const invalid = json.slice();
     invalid[invalid.indexOf("_".charCodeAt(0))] = 0xff; // a byte that is never UTF-8
-    expectError(await call(handler(), jsonRequest(invalid)), 400, "Request body must be UTF-8 encoded JSON.");
+    const refused: RefusedEvent[] = [];
+    expectError(await call(handler({ onRefused: (e) => void refused.push(e) }), jsonRequest(invalid)), 400, "Request body must be UTF-8 encoded JSON.");
+    expect(refused).toMatchObject([{ reason: "invalid_body", detail: "invalid UTF-8" }]);
     expect(emulator.codesIssued()).toHaveLength(0);
   });
 
@@ -181,5 +183,163 @@ describe("the request body", () => {
     expect(settled).toBeUndefined();
     await vi.advanceTimersByTimeAsync(1);
     expect(settled?.status).toBe(408);
+  });
+});
+
+/**
+ * A Request-like object, as a framework or polyfill may hand the handler (it is duck-typed): its
+ * signal and its body can be shaped where a real Request's cannot.
+ */
+function requestLike(parts: { body: unknown; signal?: unknown; headers?: Record<string, string>; bodyUsed?: boolean; arrayBuffer?: () => Promise<ArrayBuffer> }): Request {
+  // A plain map, as some frameworks keep headers: values exactly as given, untrimmed.
+  const headers = new Map(Object.entries({ origin: APP, "content-type": "application/json", ...parts.headers }));
+  return {
+    method: "POST",
+    url: ROUTE,
+    headers: { get: (name: string) => headers.get(name.toLowerCase()) ?? null },
+    body: parts.body,
+    bodyUsed: parts.bodyUsed ?? false,
+    signal: parts.signal,
+    arrayBuffer: parts.arrayBuffer ?? (() => Promise.reject(new Error("not this way"))),
+  } as unknown as Request;
+}
+
+/** An AbortSignal's shape that counts its listeners. */
+function countingSignal() {
+  const listeners = new Set<() => void>();
+  return {
+    aborted: false,
+    addEventListener: (type: string, listener: () => void) => type === "abort" && listeners.add(listener),
+    removeEventListener: (type: string, listener: () => void) => type === "abort" && listeners.delete(listener),
+    abort() {
+      this.aborted = true;
+      for (const listener of [...listeners]) listener();
+    },
+    listeners,
+  };
+}
+
+describe("the request body: edges a real Request rarely reaches", () => {
+  it("a POST without any body is invalid JSON, not a broken stream", async () => {
+    const refused: RefusedEvent[] = [];
+    const request = new Request(ROUTE, { method: "POST", headers: { Origin: APP, "Content-Type": "application/json" } });
+    expect(request.body).toBeNull();
+    expectError(await call(handler({ onRefused: (e) => void refused.push(e) }), request), 400, "Request body must be valid JSON.");
+    expect(refused).toMatchObject([{ reason: "invalid_body", detail: "invalid JSON" }]);
+  });
+
+  it("a client already gone is refused as aborted", async () => {
+    const refused: RefusedEvent[] = [];
+    const { request } = streamed([new TextEncoder().encode("{}")]);
+    const aborted = new Request(request, { signal: AbortSignal.abort() });
+    expectError(await call(handler({ onRefused: (e) => void refused.push(e) }), aborted), 400, "The request was aborted.");
+    expect(refused).toMatchObject([{ status: 400, reason: "aborted", detail: "the client went away while sending the body" }]);
+  });
+
+  it("a client that goes away while sending is refused as aborted at once, not at the deadline", async () => {
+    const refused: RefusedEvent[] = [];
+    const controller = new AbortController();
+    const trickle = new ReadableStream<Uint8Array>({
+      start(stream) {
+        stream.enqueue(new TextEncoder().encode("{"));
+      },
+    });
+    const request = new Request(ROUTE, { method: "POST", headers: { Origin: APP, "Content-Type": "application/json" }, body: trickle, duplex: "half", signal: controller.signal } as RequestInit);
+    const answer = handler({ bodyTimeoutMs: 60_000, onRefused: (e) => void refused.push(e) })(request);
+    setTimeout(() => controller.abort(), 10);
+    expectError(await read(await answer), 400, "The request was aborted.");
+    expect(refused).toMatchObject([{ reason: "aborted" }]);
+  });
+
+  it("a stream that breaks because the client went away is reported as aborted, otherwise as invalid_body", async () => {
+    for (const [clientGone, reason] of [
+      [true, "aborted"],
+      [false, "invalid_body"],
+    ] as const) {
+      const refused: RefusedEvent[] = [];
+      // A signal that tells its state but fires no event: the broken stream is what the handler sees.
+      const signal = { aborted: false };
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          signal.aborted = clientGone;
+          controller.error(new Error("connection reset"));
+        },
+      });
+      expectError(await call(handler({ onRefused: (e) => void refused.push(e) }), requestLike({ body, signal })), 400, "The request body could not be read.");
+      expect(refused).toMatchObject([{ reason, detail: "the body stream failed" }]);
+    }
+  });
+
+  it("lets go of the client's signal and of its deadline once the body is read", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const signal = countingSignal();
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode("not json"));
+        controller.close();
+      },
+    });
+    const answer = handler({ bodyTimeoutMs: 5_000 })(requestLike({ body, signal }));
+    await vi.advanceTimersByTimeAsync(0);
+    expectError(await read(await answer), 400, "Request body must be valid JSON.");
+    expect(signal.listeners.size).toBe(0);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("a polyfilled Request without a web stream is read whole, up to exactly the cap", async () => {
+    const refused: RefusedEvent[] = [];
+    const h = handler({ onRefused: (e) => void refused.push(e) });
+    const whole = (text: string) => requestLike({ body: {}, arrayBuffer: async () => new TextEncoder().encode(text).buffer as ArrayBuffer });
+    expect((await call(h, whole(await paddedBody(MAX_MINT_BODY_BYTES)))).status).toBe(200);
+    expectError(await call(h, whole(await paddedBody(MAX_MINT_BODY_BYTES + 1))), 413);
+    expect(refused).toMatchObject([{ reason: "body_too_large", detail: `${MAX_MINT_BODY_BYTES + 1} bytes` }]);
+  });
+
+  it("a body some middleware read already is the app's setup error: 500, reason config", async () => {
+    const refused: RefusedEvent[] = [];
+    const request = jsonRequest(await wireBody());
+    await request.text();
+    expect(request.bodyUsed).toBe(true);
+    expectError(await call(handler({ onRefused: (e) => void refused.push(e) }), request), 500, "Internal server error.");
+    expect(refused).toMatchObject([{ status: 500, reason: "config", detail: "the request body was already read before the handler ran" }]);
+  });
+
+  it("a Content-Length that is not a plain decimal is not trusted either way: the body is read, under the cap", async () => {
+    for (const declared of ["1e9", "0x99999", " 5e5 "]) {
+      const { request, pulls } = streamed([new TextEncoder().encode(JSON.stringify(await wireBody()))], { "Content-Length": declared });
+      expect((await call(handler(), request)).status, declared).toBe(200);
+      expect(pulls()).toBeGreaterThan(0);
+    }
+  });
+
+  it("takes unknown media-type parameters, but only UTF-8 as a charset", async () => {
+    const body = await wireBody();
+    expect((await call(handler(), jsonRequest(body, { contentType: "application/json; foo=bar" }))).status).toBe(200);
+    expect((await call(handler(), jsonRequest(body, { contentType: 'application/json; charset="utf-8"' }))).status).toBe(200);
+    for (const contentType of ["application/json; charset=utf-80", "application/json; charset=utf-8x", "application/json; charset=latin1"]) {
+      expectError(await call(handler(), jsonRequest(body, { contentType })), 400, "Request body must be JSON (Content-Type: application/json).");
+    }
+  });
+
+  it("names at most 100 characters of a refused Content-Type in the audit log", async () => {
+    const refused: RefusedEvent[] = [];
+    const contentType = `text/${"x".repeat(300)}`;
+    expectError(await call(handler({ onRefused: (e) => void refused.push(e) }), jsonRequest({}, { contentType })), 400);
+    expect(refused[0]?.detail).toBe(`Content-Type ${JSON.stringify(contentType.slice(0, 100))}`);
+  });
+
+  it("a declared size is named in the audit log trimmed, as headers of any kind may hand it over", async () => {
+    const refused: RefusedEvent[] = [];
+    const declared = ` ${MAX_MINT_BODY_BYTES + 1} `;
+    const body = new ReadableStream<Uint8Array>({ pull: (controller) => controller.close() });
+    expectError(await call(handler({ onRefused: (e) => void refused.push(e) }), requestLike({ body, headers: { "content-length": declared } })), 413);
+    expect(refused).toMatchObject([{ reason: "body_too_large", detail: `Content-Length ${MAX_MINT_BODY_BYTES + 1}` }]);
+  });
+
+  it("the cap on a streamed body names itself in the audit log", async () => {
+    const refused: RefusedEvent[] = [];
+    const { request } = streamed([new Uint8Array(MAX_MINT_BODY_BYTES + 1).fill(32)]);
+    expectError(await call(handler({ onRefused: (e) => void refused.push(e) }), request), 413);
+    expect(refused).toMatchObject([{ reason: "body_too_large", detail: `more than ${MAX_MINT_BODY_BYTES} bytes sent` }]);
   });
 });

@@ -232,3 +232,130 @@ describe("createExchangeHandler: the same gates as minting", () => {
     }
   });
 });
+
+describe("createExchangeHandler: OpenRouter's other refusals, and what the audit log may hold", () => {
+  it("409 and 429 keep their status with a fixed text; a 403 of OpenRouter's own is the text the client maps to invalid_code", async () => {
+    const { handler, refused } = exchangeHandler();
+    for (const [status, browserStatus, text] of [
+      [409, 409, "OpenRouter reported a conflict. Try again later."],
+      [429, 429, "OpenRouter is receiving too many requests. Try again later."],
+      [403, 403, "Invalid code or code_verifier"],
+    ] as const) {
+      emulator.faults.failNext("exchange", { status, message: `upstream says ${status}` });
+      expectError(await call(handler, post(await issuedCode())), browserStatus, text);
+    }
+    expect(refused.map((e) => [e.status, e.reason])).toEqual([
+      [409, "upstream"],
+      [429, "upstream"],
+      [403, "upstream"],
+    ]);
+  });
+
+  it("OpenRouter echoing the code or the verifier: the audit log gets neither, even a code too short for the client to cut", async () => {
+    const { handler, refused } = exchangeHandler();
+    // The client cuts secrets of 8 characters or more from OpenRouter's text; the route cuts from 4.
+    const body = { ...(await issuedCode()), code: "c0d3x" };
+    emulator.faults.failNext("exchange", { status: 500, message: `cannot redeem ${body.code} with ${body.codeVerifier}` });
+    expectError(await call(handler, post(body)), 502);
+    expect(refused[0]?.detail).toContain("cannot redeem");
+    expect(refused[0]?.detail).not.toContain(body.code);
+    expect(refused[0]?.detail).not.toContain(body.codeVerifier);
+  });
+
+  it("a fetch that throws something that is no error of ours is a 502 with a fixed text", async () => {
+    const { handler, refused } = exchangeHandler({
+      fetch: async () => {
+        throw "the socket said no";
+      },
+    });
+    expectError(await call(handler, post(await issuedCode())), 502, "Could not exchange the code at OpenRouter.");
+    expect(refused).toMatchObject([{ status: 502, reason: "upstream" }]);
+  });
+});
+
+describe("createExchangeHandler: remembered outcomes", () => {
+  it("an outcome is remembered for ten minutes: after that the same post reaches OpenRouter again", async () => {
+    let now = Date.UTC(2030, 0, 1);
+    vi.spyOn(Date, "now").mockImplementation(() => now);
+    try {
+      const { handler } = exchangeHandler();
+      const body = await issuedCode();
+      expect((await call(handler, post(body))).status).toBe(200);
+      now += 10 * 60_000 - 1;
+      expect((await call(handler, post(body))).status).toBe(200);
+      expect(emulator.exchanges()).toHaveLength(1);
+      now += 1;
+      // Forgotten: OpenRouter is asked again, and says the code is spent.
+      expect((await call(handler, post(body))).status).toBe(403);
+      expect(emulator.exchanges()).toHaveLength(2);
+    } finally {
+      vi.restoreAllMocks();
+    }
+  });
+
+  it("a 502 that left the code unused is forgotten at once, a refusal is remembered", async () => {
+    const { handler } = exchangeHandler();
+    const body = await issuedCode();
+    emulator.faults.failNext("exchange", { status: 400, message: "Invalid code_challenge_method" });
+    expectError(await call(handler, post(body)), 400, "Invalid code_challenge_method");
+    // Remembered: the same post gets the same answer without asking OpenRouter.
+    expectError(await call(handler, post(body)), 400);
+    expect(emulator.exchanges()).toHaveLength(0);
+  });
+});
+
+describe("createExchangeHandler: its own checks", () => {
+  it("answers 500 when called with something that is no Request, and a Response of authorize under 400 is no refusal", async () => {
+    const { handler, refused } = exchangeHandler({ authorize: () => new Response(null, { status: 302, headers: { Location: "/sign-in" } }) });
+    const odd = await (handler as (request: unknown) => Promise<Response>)({ not: "a request" });
+    expect(odd.status).toBe(500);
+    expect(refused).toMatchObject([{ status: 500, reason: "config", detail: "the exchange handler must be called with a fetch Request" }]);
+    const redirected = await call(handler, post(await issuedCode()));
+    expect(redirected.status).toBe(302);
+    expect(refused).toHaveLength(1);
+    const { handler: refusing, refused: refusals } = exchangeHandler({ authorize: () => new Response(null, { status: 400 }) });
+    expect((await call(refusing, post(await issuedCode()))).status).toBe(400);
+    expect(refusals).toMatchObject([{ status: 400, reason: "authorize", detail: "authorize answered with its own Response (HTTP 400)" }]);
+  });
+
+  it("a request without a verifier, or with another method, is refused naming the field", async () => {
+    const { handler, refused } = exchangeHandler();
+    const { code, codeVerifier } = await issuedCode();
+    const missing = await call(handler, post({ code }));
+    expectError(missing, 400, "Invalid request: codeVerifier: is required: this route exchanges PKCE codes only");
+    expect(missing.json.error?.metadata?.issues).toEqual([{ path: ["codeVerifier"], message: "is required: this route exchanges PKCE codes only" }]);
+    const plain = await call(handler, post({ code, codeVerifier, codeChallengeMethod: "plain" }));
+    expect(plain.json.error?.metadata?.issues).toEqual([{ path: ["codeChallengeMethod"], message: 'must be "S256"' }]);
+    expect(refused.map((e) => e.reason)).toEqual(["policy", "policy"]);
+    const unknown = await call(handler, post({ code, codeVerifier, codeChallengeMethod: "S256", extra: 1 }));
+    expect(unknown.json.error?.metadata?.issues).toEqual([{ path: ["extra"], message: "unknown key" }]);
+    expect(refused.at(-1)).toMatchObject({ reason: "invalid_body" });
+  });
+
+  it("refuses at construction options that are not an object, a policy that is not one, a bad timeoutMs, a fetch or onRefused that is no function", () => {
+    const base = { authorize: () => true, onKey: () => {}, policy: { allowedOrigins: [APP] } };
+    const cases: Array<[unknown, PropertyKey[]]> = [
+      [undefined, ["options"]],
+      ["options", ["options"]],
+      [{ ...base, policy: null }, ["policy"]],
+      [{ ...base, policy: [APP] }, ["policy"]],
+      [{ ...base, policy: "https://app.example" }, ["policy"]],
+      [{ ...base, timeoutMs: 0 }, ["timeoutMs"]],
+      // Past setTimeout's range: the route refuses it, though the client would take it.
+      [{ ...base, timeoutMs: 2 ** 31 }, ["timeoutMs"]],
+      [{ ...base, fetch: "fetch" }, ["fetch"]],
+      [{ ...base, onRefused: "log" }, ["onRefused"]],
+    ];
+    for (const [options, path] of cases) {
+      let thrown: unknown;
+      try {
+        createExchangeHandler(options as ExchangeHandlerOptions);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown, JSON.stringify(options)).toBeInstanceOf(OpenRouterAuthError);
+      expect((thrown as OpenRouterAuthError).issues?.[0]?.path).toEqual(path);
+    }
+    expect(() => createExchangeHandler({ ...base, timeoutMs: 1 } as ExchangeHandlerOptions)).not.toThrow();
+  });
+});

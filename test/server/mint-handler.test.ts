@@ -76,6 +76,9 @@ describe("createMintHandler fails closed: required options, at construction", ()
   it("refuses policy.maxLimit above MAX_LIMIT, and takes MAX_LIMIT itself", () => {
     expect(constructionError({ ...base, policy: { ...POLICY, maxLimit: MAX_LIMIT + 1 } }).issues?.[0]?.path).toEqual(["policy", "maxLimit"]);
     expect(() => createMintHandler({ ...base, policy: { ...POLICY, maxLimit: MAX_LIMIT } } as MintHandlerOptions)).not.toThrow();
+    // 0 is a bound too (keys without credit); anything under it is not.
+    expect(() => createMintHandler({ ...base, policy: { ...POLICY, maxLimit: 0 } } as MintHandlerOptions)).not.toThrow();
+    expect(constructionError({ ...base, policy: { ...POLICY, maxLimit: -0.01 } }).issues?.[0]?.path).toEqual(["policy", "maxLimit"]);
   });
 
   it("throws for a missing or malformed apiKey, without echoing it", () => {
@@ -562,5 +565,50 @@ describe("createMintHandler: audit", () => {
   it("the answer does not wait for a slow audit callback", async () => {
     const handler = handlerWith({ onMinted: () => new Promise(() => {}) });
     expect((await call(handler, jsonRequest(await wireBody()))).status).toBe(200);
+  });
+});
+
+describe("createMintHandler: its own checks", () => {
+  it("refuses options that are no object, and a timeoutMs out of range; takes a timeoutMs in range", () => {
+    for (const options of [undefined, null, "key"]) expect(constructionError(options).issues?.[0]?.path).toEqual(["options"]);
+    const base = { apiKey: APP_KEY, authorize: () => true, policy: POLICY };
+    expect(constructionError({ ...base, timeoutMs: 0 }).issues?.[0]?.path).toEqual(["timeoutMs"]);
+    expect(() => createMintHandler({ ...base, timeoutMs: 1 })).not.toThrow();
+  });
+
+  it("a keyLabel that throws is named in the audit detail with what it threw", async () => {
+    const refused: RefusedEvent[] = [];
+    const handler = handlerWith(
+      { onRefused: (e) => void refused.push(e) },
+      {
+        keyLabel: () => {
+          throw new RangeError("no label for you");
+        },
+      },
+    );
+    expectError(await call(handler, jsonRequest(await wireBody())), 500);
+    expect(refused[0]?.detail).toBe("policy.keyLabel threw: RangeError: no label for you");
+  });
+
+  it("answers 500 when called with something that is no Request; authorize's Response under 400 is no refusal", async () => {
+    const refused: RefusedEvent[] = [];
+    const handler = handlerWith({ authorize: () => new Response(null, { status: 302, headers: { Location: "/sign-in" } }), onRefused: (e) => void refused.push(e) });
+    const odd = await (handler as (request: unknown) => Promise<Response>)("https://app.example/api");
+    expect(odd.status).toBe(500);
+    expect(refused).toMatchObject([{ status: 500, reason: "config", detail: "the mint handler must be called with a fetch Request" }]);
+    expect((await call(handler, jsonRequest(await wireBody()))).status).toBe(302);
+    expect(refused).toHaveLength(1);
+    const refusing = handlerWith({ authorize: () => new Response(null, { status: 400 }), onRefused: (e) => void refused.push(e) });
+    expect((await call(refusing, jsonRequest(await wireBody()))).status).toBe(400);
+    expect(refused.at(-1)).toMatchObject({ status: 400, reason: "authorize", detail: "authorize answered with its own Response (HTTP 400)" });
+  });
+
+  it("a fetch that throws something that is no error of ours is a 502 with a fixed text", async () => {
+    const handler = handlerWith({
+      fetch: async () => {
+        throw "socket said no";
+      },
+    });
+    expectError(await call(handler, jsonRequest(await wireBody())), 502, "Could not reach OpenRouter.");
   });
 });

@@ -1,8 +1,8 @@
 // toNodeHandler on its own, over real HTTP on loopback: the body streamed lazily with
 // back-pressure, a handler's own cap, a client going away, a dropped connection, the request
 // URL's origin, cookies and the answers it gives itself.
-import { createServer, request as httpRequest, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { Agent, createServer, request as httpRequest, type IncomingMessage, type Server } from "node:http";
+import { connect, type AddressInfo } from "node:net";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { toNodeHandler, type FetchHandler } from "../../src/server/node.js";
 
@@ -221,5 +221,196 @@ describe("toNodeHandler: an answer before the body ended", () => {
       setTimeout(() => reject(new Error("the server kept the connection open, reading an endless body")), 2_000).unref();
     });
     expect(await closedByServer).toEqual({ status: 408, connection: "close" });
+  });
+});
+
+/** A server whose own code runs `before` on each request (a body parser, a TLS terminator), then the adapter. */
+async function serveAfter(handler: FetchHandler, before: (req: IncomingMessage) => Promise<void> | void): Promise<Served> {
+  const node = toNodeHandler(handler);
+  const server = createServer((req, res) => {
+    void (async () => {
+      await before(req);
+      await node(req, res);
+    })();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, port, server, lastRequest: () => undefined };
+}
+
+/** Reads the whole body off `req`, as express.json() and friends do before the route runs. */
+function readAll(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    let text = "";
+    req.setEncoding("utf8");
+    req.on("data", (chunk: string) => (text += chunk));
+    req.on("end", () => resolve(text));
+  });
+}
+
+/** One request over a raw socket: HTTP/1.0 without a Host header, as old clients and probes send. */
+function rawHttp10(port: number, path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, "127.0.0.1", () => socket.end(`GET ${path} HTTP/1.0\r\n\r\n`));
+    let text = "";
+    socket.setEncoding("utf8");
+    socket.on("data", (chunk: string) => (text += chunk));
+    socket.on("end", () => resolve(text));
+    socket.on("error", reject);
+  });
+}
+
+describe("toNodeHandler: what frameworks and old clients hand it", () => {
+  const echo: FetchHandler = async (request) =>
+    Response.json({ url: request.url, method: request.method, body: request.body ? await request.text() : null, length: request.headers.get("content-length") });
+
+  it("takes a body a framework already parsed: a string, bytes or an object (as JSON), without the old Content-Length", async () => {
+    const parsed: unknown[] = ["plain text", new TextEncoder().encode("some bytes"), { a: [1, "two"] }];
+    let next = 0;
+    const app = await serveAfter(echo, async (req) => {
+      await readAll(req);
+      (req as { body?: unknown }).body = parsed[next++];
+    });
+    const post = async () => (await fetch(app.url, { method: "POST", headers: { "Content-Type": "text/plain" }, body: "what the client sent, long ago read" })).json();
+    expect(await post()).toMatchObject({ method: "POST", body: "plain text", length: null });
+    expect(await post()).toMatchObject({ body: "some bytes", length: null });
+    expect(await post()).toMatchObject({ body: '{"a":[1,"two"]}', length: null });
+  });
+
+  it("a body read by someone upstream and not kept is no body at all", async () => {
+    const app = await serveAfter(echo, (req) => readAll(req).then(() => undefined));
+    expect(await (await fetch(app.url, { method: "POST", body: "gone" })).json()).toMatchObject({ method: "POST", body: null });
+    const kept = await serveAfter(echo, async (req) => {
+      await readAll(req);
+      (req as { body?: unknown }).body = null;
+    });
+    expect(await (await fetch(kept.url, { method: "POST", body: "gone" })).json()).toMatchObject({ body: null, length: "4" });
+  });
+
+  it("GET and HEAD carry no body; HEAD's answer has none either", async () => {
+    const { url } = await serve(async (request) => new Response(`method ${request.method}, body ${request.body === null ? "none" : "some"}`, { headers: { "X-Seen": "yes" } }));
+    expect(await (await fetch(url)).text()).toBe("method GET, body none");
+    const head = await fetch(url, { method: "HEAD" });
+    expect(head.headers.get("x-seen")).toBe("yes");
+    expect(await head.text()).toBe("");
+  });
+
+  it("keeps the handler's status text, and answers an empty body with nothing", async () => {
+    const { port } = await serve(() => new Response(null, { status: 202, statusText: "Taken In" }));
+    const answer = await new Promise<{ status: number; message: string; body: string }>((resolve, reject) => {
+      const req = httpRequest({ host: "127.0.0.1", port, path: "/" }, (res) => {
+        let body = "";
+        res.on("data", (chunk: Buffer) => (body += chunk.toString()));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, message: res.statusMessage ?? "", body }));
+      });
+      req.on("error", reject);
+      req.end();
+    });
+    expect(answer).toEqual({ status: 202, message: "Taken In", body: "" });
+  });
+
+  it("without a Host header (HTTP/1.0) the URL's host is localhost; a TLS socket makes it https", async () => {
+    const { port } = await serve(echo);
+    expect(await rawHttp10(port, "/old?x=1")).toContain('"url":"http://localhost/old?x=1"');
+    const behindTls = await serveAfter(echo, (req) => {
+      Object.defineProperty(req.socket, "encrypted", { value: true });
+    });
+    expect((await (await fetch(`${behindTls.url}/secure`)).json()).url).toBe(`https://127.0.0.1:${behindTls.port}/secure`);
+  });
+
+  it("takes Express's originalUrl over the mounted url, and gives a path without its slash one", async () => {
+    let path = "";
+    const app = await serveAfter(echo, (req) => {
+      (req as { originalUrl?: string }).originalUrl = path;
+    });
+    path = "/api/openrouter/mint?from=express";
+    expect((await (await fetch(`${app.url}/mint`)).json()).url).toBe(`${app.url}/api/openrouter/mint?from=express`);
+    path = "no-slash";
+    expect((await (await fetch(`${app.url}/mint`)).json()).url).toBe(`${app.url}/no-slash`);
+  });
+
+  it("a request fetch cannot represent (a Host that is no host) is a 400 of its own; a handler that is no function is refused", async () => {
+    const { port } = await serve(echo);
+    const answer = await send(port, { path: "/", headers: { Host: "exa mple" } });
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.body)).toEqual({ error: { code: 400, message: "Bad request." } });
+    expect(answer.headers["content-type"]).toBe("application/json; charset=utf-8");
+    expect(answer.headers["cache-control"]).toBe("no-store");
+    expect(() => toNodeHandler("not a handler" as unknown as FetchHandler)).toThrow(TypeError);
+  });
+});
+
+describe("toNodeHandler: headers and the connection", () => {
+  it("a body a middleware set to text (setEncoding) still arrives whole, multi-byte characters included", async () => {
+    const app = await serveAfter(async (request) => new Response(await request.text()), (req) => {
+      req.setEncoding("utf8");
+    });
+    const text = "Café ✓ 🔑".repeat(500);
+    expect(await (await fetch(app.url, { method: "POST", body: text })).text()).toBe(text);
+  });
+
+  it("the status text defaults to Node's own; framing headers of the handler's Response are Node's to set", async () => {
+    const { port } = await serve(
+      () =>
+        new Response("short", {
+          headers: { Connection: "close", "Keep-Alive": "timeout=999", "X-Kept": "yes" },
+        }),
+    );
+    const agent = new Agent({ keepAlive: true });
+    onTestFinished(() => agent.destroy());
+    const answer = await new Promise<{ message: string | undefined; headers: IncomingMessage["headers"] }>((resolve, reject) => {
+      const req = httpRequest({ host: "127.0.0.1", port, path: "/", agent }, (res) => {
+        res.resume();
+        res.on("end", () => resolve({ message: res.statusMessage, headers: res.headers }));
+      });
+      req.on("error", reject);
+      req.end();
+    });
+    expect(answer.message).toBe("OK");
+    expect(answer.headers["x-kept"]).toBe("yes");
+    expect(answer.headers.connection).toBe("keep-alive");
+    expect(answer.headers["keep-alive"]).not.toBe("timeout=999");
+  });
+
+  it("an answer after the whole body keeps the connection for the next request", async () => {
+    const { port } = await serve(async (request) => new Response(await request.text()));
+    const agent = new Agent({ keepAlive: true });
+    onTestFinished(() => agent.destroy());
+    const connection = await new Promise<string | undefined>((resolve, reject) => {
+      const req = httpRequest({ host: "127.0.0.1", port, method: "POST", path: "/", agent, headers: { "Content-Type": "text/plain" } }, (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.headers.connection));
+      });
+      req.on("error", reject);
+      req.end("all of it");
+    });
+    expect(connection).toBe("keep-alive");
+  });
+});
+
+describe("toNodeHandler: a body cut off", () => {
+  it("a client that goes away mid-body makes the handler's read fail, instead of waiting forever", async () => {
+    let readFailed!: (error: unknown) => void;
+    const failure = new Promise<unknown>((resolve) => (readFailed = resolve));
+    let started!: () => void;
+    const reading = new Promise<void>((resolve) => (started = resolve));
+    const { port } = await serve(async (request) => {
+      started();
+      try {
+        await request.text();
+        return new Response("read it all?");
+      } catch (error) {
+        readFailed(error);
+        return new Response("cut off", { status: 400 });
+      }
+    });
+    const req = httpRequest({ host: "127.0.0.1", port, method: "POST", path: "/", headers: { "Content-Type": "text/plain", "Transfer-Encoding": "chunked" } });
+    req.on("error", () => {});
+    req.write("the first half");
+    await reading;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    req.destroy();
+    expect(await within(failure, 2000)).toBeInstanceOf(Error);
   });
 });

@@ -60,17 +60,21 @@ describe("keyExposure: the most a key can spend in a window", () => {
         }
       },
     };
+    // One assertion over every case (an expect per case made this test take seconds).
     let checked = 0;
+    const undercounted: string[] = [];
     for (const type of ["daily", "weekly", "monthly"] as const) {
       for (const spanDays of [0.5, 1, 7, 28, 31, 90]) {
         for (let start = Date.UTC(2027, 0, 1); start < Date.UTC(2029, 0, 1); start += 5 * 3600_000 + 1234) {
           const end = start + spanDays * DAY * 1000;
           const periods = 1 + boundaries[type](start, end);
-          expect(keyExposure({ limit: 1, usageLimitType: type, expiresAt: iso(end) }, spanDays * DAY, start)).toBeGreaterThanOrEqual(periods);
+          const exposure = keyExposure({ limit: 1, usageLimitType: type, expiresAt: iso(end) }, spanDays * DAY, start);
+          if (!(exposure >= periods)) undercounted.push(`${type}, ${spanDays} days from ${iso(start)}: ${exposure} < ${periods}`);
           checked++;
         }
       }
     }
+    expect(undercounted.slice(0, 5)).toEqual([]);
     expect(checked).toBeGreaterThan(10_000);
     expect(SHORTEST_PERIOD_SECONDS).toEqual({ daily: DAY, weekly: 7 * DAY, monthly: 28 * DAY });
   });
@@ -131,6 +135,67 @@ describe("createMemoryQuotaStore", () => {
     expect(await store.take(take("2", [counter({ maxKeys: 1 })]))).toEqual({ ok: true });
   });
 
+  it("exposure that left the window no longer counts: the sum goes down as mints leave", async () => {
+    let now = 0;
+    const store = createMemoryQuotaStore({ now: () => now });
+    const c = (exposure: number) => counter({ maxKeys: undefined, maxExposure: 1, exposure });
+    expect(await store.take(take("1", [c(0.6)]))).toEqual({ ok: true });
+    now += 60_000; // the first left
+    expect(await store.take(take("2", [c(0.6)]))).toEqual({ ok: true });
+    now += 30_000;
+    // 0.6 is in the window: 0.4 more fits, 0.5 does not (until the second leaves, 30 s from now).
+    expect(await store.take(take("3", [c(0.4)]))).toEqual({ ok: true });
+    expect(await store.take(take("4", [c(0.1)]))).toEqual({ ok: false, counter: 0, retryAfterSeconds: 30 });
+  });
+
+  it("waits for as many of the oldest mints to leave as it needs, not more", async () => {
+    let now = 0;
+    const store = createMemoryQuotaStore({ now: () => now });
+    const c = counter({ maxKeys: 3 });
+    for (const id of ["1", "2", "3"]) {
+      expect(await store.take(take(id, [c]))).toEqual({ ok: true });
+      now += 10_000;
+    }
+    // Full: the oldest (taken at 0) leaves at 60 s, 30 s from now.
+    expect(await store.take(take("4", [c]))).toEqual({ ok: false, counter: 0, retryAfterSeconds: 30 });
+    // With 2 keys allowed, two of the three must leave: the second oldest leaves at 70 s.
+    expect(await store.take(take("5", [counter({ maxKeys: 2 })]))).toEqual({ ok: false, counter: 0, retryAfterSeconds: 40 });
+  });
+
+  it("a counter whose rule changed counts over its new window", async () => {
+    let now = 0;
+    const store = createMemoryQuotaStore({ now: () => now });
+    expect(await store.take(take("1", [counter({ windowSeconds: 60, maxKeys: 1 })]))).toEqual({ ok: true });
+    now += 20_000;
+    // The same counter, now with a 10 s window: the mint taken 20 s ago is out of it.
+    expect(await store.take(take("2", [counter({ windowSeconds: 10, maxKeys: 1 })]))).toEqual({ ok: true });
+    expect(store.size()).toBe(1);
+  });
+
+  it("a mint taken while the clock stepped back is still counted in age order", async () => {
+    let now = 100_000;
+    const store = createMemoryQuotaStore({ now: () => now });
+    expect(await store.take(take("late", [counter({ maxKeys: 2 })]))).toEqual({ ok: true });
+    now = 50_000;
+    expect(await store.take(take("early", [counter({ maxKeys: 2 })]))).toEqual({ ok: true });
+    now = 100_000;
+    // The mint at 50 s leaves first, at 110 s.
+    expect(await store.take(take("next", [counter({ maxKeys: 2 })]))).toEqual({ ok: false, counter: 0, retryAfterSeconds: 10 });
+  });
+
+  it("giving back one of several mints frees exactly its share; the counter stays for the others", async () => {
+    const store = createMemoryQuotaStore();
+    const c = counter({ maxKeys: undefined, maxExposure: 1, exposure: 0.5 });
+    const first = take("1", [c]);
+    expect(await store.take(first)).toEqual({ ok: true });
+    expect(await store.take(take("2", [c]))).toEqual({ ok: true });
+    await store.giveBack(first);
+    await store.giveBack(first); // twice: the second knows it no more
+    expect(store.size()).toBe(1);
+    expect(await store.take(take("3", [c]))).toEqual({ ok: true });
+    expect(await store.take(take("4", [c]))).toMatchObject({ ok: false });
+  });
+
   it("is atomic: 50 concurrent takes under maxKeys 3 grant exactly 3", async () => {
     const store = createMemoryQuotaStore();
     const results = await Promise.all(Array.from({ length: 50 }, (_, i) => store.take(take(String(i), [counter({ maxKeys: 3 })]))));
@@ -178,6 +243,34 @@ async function mintAs(handler: ReturnType<typeof quotaHandler>, user = "alice", 
 }
 
 describe("createMintHandler: quotas", () => {
+  it("a take the store refuses names the counter it names, and its rule in the audit detail", async () => {
+    const refused: RefusedEvent[] = [];
+    const handler = quotaHandler(
+      { perSubject: { windowSeconds: 60, maxKeys: 5, maxExposure: 50 }, global: { windowSeconds: 3600, maxKeys: 1 } },
+      { onRefused: (e) => void refused.push(e) },
+    );
+    expect((await mintAs(handler)).status).toBe(200);
+    const over = await mintAs(handler, "bob");
+    expect(over.status).toBe(429);
+    expect(over.json.error).toMatchObject({ code: "quota_exceeded", scope: "global", message: "This app is not creating more keys for now. Try again later." });
+    expect(refused).toMatchObject([{ reason: "quota", detail: "global is over its quota (1 keys per 3600 s)" }]);
+    const both = quotaHandler({ perSubject: { windowSeconds: 60, maxKeys: 0, maxExposure: 50 } }, { onRefused: (e) => void refused.push(e) });
+    expect((await mintAs(both)).status).toBe(429);
+    expect(refused.at(-1)?.detail).toBe("subject:alice is over its quota (0 keys, $50 exposure per 60 s)");
+  });
+
+  it("giving the quota back failing is told in the audit detail; the answer is OpenRouter's failure", async () => {
+    const refused: RefusedEvent[] = [];
+    const store = createMemoryQuotaStore();
+    const handler = quotaHandler(
+      { global: { windowSeconds: 60, maxKeys: 5 }, store: { take: (t) => store.take(t), giveBack: async () => Promise.reject(new Error("redis gone")) } },
+      { onRefused: (e) => void refused.push(e) },
+    );
+    emulator.faults.failNext("code", { status: 500, message: "down" });
+    expect((await mintAs(handler)).status).toBe(502);
+    expect(refused[0]?.detail).toMatch(/; giving the quota back failed: Error: redis gone$/);
+  });
+
   it("over a per-subject rule: 429, Retry-After and a quota_exceeded body naming the scope; other users go on", async () => {
     const refused: RefusedEvent[] = [];
     const handler = quotaHandler({ perSubject: { windowSeconds: 3600, maxKeys: 2 } }, { onRefused: (e) => void refused.push(e) });
@@ -308,7 +401,27 @@ describe("createMintHandler: quotas", () => {
       [{ global: { windowSeconds: 60, maxKeys: 1 }, store: { take() {} } }, "quota.store"],
       [{ global: { windowSeconds: 60, maxKeys: 1 }, perUser: {} }, "quota.perUser"],
       [[], "quota"],
+      [null, "quota"],
+      ["10 a day", "quota"],
+      [{ global: null }, "quota.global"],
+      [{ global: [60, 1] }, "quota.global"],
+      [{ global: "60" }, "quota.global"],
+      [{ global: { windowSeconds: "60", maxKeys: 1 } }, "quota.global.windowSeconds"],
+      [{ global: { windowSeconds: 366 * DAY + 1, maxKeys: 1 } }, "quota.global.windowSeconds"],
+      [{ global: { windowSeconds: 60, maxKeys: "1" } }, "quota.global.maxKeys"],
+      [{ global: { windowSeconds: 60, maxExposure: "5" } }, "quota.global.maxExposure"],
+      [{ global: { windowSeconds: 60, maxKeys: 1 }, store: null }, "quota.store"],
+      [{ global: { windowSeconds: 60, maxKeys: 1 }, store: "redis" }, "quota.store"],
+      [{ global: { windowSeconds: 60, maxKeys: 1 }, store: { giveBack() {} } }, "quota.store"],
     ];
+    // The bounds themselves are fine: a 1 s window, a year and a day, no keys at all, $0.
+    for (const quota of [
+      { global: { windowSeconds: 1, maxKeys: 0 } },
+      { global: { windowSeconds: 366 * DAY, maxExposure: 0 } },
+      { perSubject: { windowSeconds: 60, maxKeys: 1 }, store: createMemoryQuotaStore() },
+    ]) {
+      expect(() => quotaHandler(quota), JSON.stringify(quota)).not.toThrow();
+    }
     for (const [quota, path] of bad) {
       let thrown: unknown;
       try {

@@ -9,8 +9,9 @@ import { POPUP_KEY, POPUP_LOCAL_PREFIX, REDIRECT_KEY } from "./callback-hint.js"
 // Each record names its callback URL: a page takes a callback only on that route (origin + path),
 // and leaves the records of other routes alone.
 
-function readJson(kind: StorageKind, key: string): unknown {
+export function readJson(kind: StorageKind, key: string): unknown {
   try {
+    // Stryker disable next-line OptionalChaining: without storage the TypeError is caught below, with the same undefined
     const raw = storageArea(kind)?.getItem(key);
     return raw ? JSON.parse(raw) : undefined;
   } catch {
@@ -18,9 +19,10 @@ function readJson(kind: StorageKind, key: string): unknown {
   }
 }
 
-function writeJson(kind: StorageKind, key: string, value: unknown): boolean {
+export function writeJson(kind: StorageKind, key: string, value: unknown): boolean {
   try {
     const storage = storageArea(kind);
+    // Stryker disable next-line OptionalChaining: without storage the TypeError is caught below, with the same false
     storage?.setItem(key, JSON.stringify(value));
     return !!storage;
   } catch {
@@ -28,8 +30,9 @@ function writeJson(kind: StorageKind, key: string, value: unknown): boolean {
   }
 }
 
-function removeItem(kind: StorageKind, key: string): void {
+export function removeItem(kind: StorageKind, key: string): void {
   try {
+    // Stryker disable next-line OptionalChaining: without storage the TypeError is caught below, to the same nothing
     storageArea(kind)?.removeItem(key);
   } catch {
     // storage blocked: nothing was stored either

@@ -10,7 +10,7 @@ import type { ExchangeAuthCodeResponse } from "../schemas.js";
  * An id for one attempt. Not a secret: it only tells attempts apart, so without WebCrypto (where
  * PKCE then fails with `unsupported`, reported by the flow) Math.random does.
  */
-function randomId(): string {
+export function randomId(): string {
   const crypto = globalThis.crypto;
   const bytes = crypto?.getRandomValues ? crypto.getRandomValues(new Uint8Array(12)) : [Math.floor(Math.random() * 2 ** 32)];
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");

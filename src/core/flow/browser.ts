@@ -13,6 +13,7 @@ export function browserWindow(): Window | undefined {
 export function storageArea(kind: StorageKind): Storage | undefined {
   try {
     const win = browserWindow();
+    // Stryker disable next-line OptionalChaining: without a window the TypeError is caught below, with the same undefined
     return kind === "session" ? win?.sessionStorage : win?.localStorage;
   } catch {
     return undefined;

@@ -151,6 +151,30 @@ describe("the exchange", () => {
       process.off("uncaughtException", onError);
     }
     expect(snapshot().status).toBe("connected");
+    // Not swallowed: each surfaces on its own, after the flow moved on.
+    const messages = thrown.map((e) => (e instanceof Error ? e.message : String(e)));
+    expect(messages).toContain("status callback");
+    expect(messages).toContain("key callback");
+  });
+
+  it("setOptions: the next attempt uses the new options; unsubscribe stops the notifications", async () => {
+    const { flow, seen } = makeFlow();
+    let notified = 0;
+    const unsubscribe = flow.subscribe(() => notified++);
+    flow.setOptions({
+      createAuthCode: async () => ({ data: { id: "x", appId: 1, createdAt: "2030-01-01T00:00:00Z" } }),
+      exchangeAuthCode: async () => ({ key: KEY, userId: null }),
+      codeChallengeMethod: "plain",
+    });
+    await flow.connect();
+    expect(flow.getSnapshot().error?.code).toBe("invalid_request");
+    expect(seen.errors).toEqual([]); // the new options have no onError
+    expect(notified).toBeGreaterThan(0);
+    const before = notified;
+    unsubscribe();
+    flow.reset();
+    expect(notified).toBe(before);
+    expect(flow.getServerSnapshot()).toMatchObject({ status: "idle", relayed: false });
   });
 });
 

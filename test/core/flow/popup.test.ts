@@ -393,3 +393,18 @@ describe("popup: clicks, Cancel, the deadline and the owner", () => {
     expect(win.sessionStorage.dump() + win.localStorage.dump()).toBe("");
   });
 });
+
+describe("popup: a window that cannot be read", () => {
+  it("a popup whose closed throws counts as closed: hidden, and a click starts over in a new window", async () => {
+    const { flow } = makeFlow();
+    const { popup } = await openConsent(flow);
+    Object.defineProperty(popup, "closed", {
+      get() {
+        throw new DOMException("severed", "SecurityError");
+      },
+    });
+    vi.advanceTimersByTime(10);
+    void flow.connect();
+    expect(win.opened).toHaveLength(2);
+  });
+});
