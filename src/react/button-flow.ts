@@ -130,31 +130,24 @@ export class ButtonFlow {
     const click: WaitingClick = { window: win && !mint && mode !== "redirect" ? openFlowWindow(win, mode, popupFeatures) : undefined };
     this.#waiting = click;
     this.#show({ ...IDLE, status: "opening" });
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    Promise.race([
-      loadFlowPart(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`not loaded within ${FLOW_PART_TIMEOUT_MS} ms`)), FLOW_PART_TIMEOUT_MS);
-      }),
-    ])
-      .then(
-        (loaded) => {
-          if (this.#waiting !== click) return; // reset meanwhile
-          // A button gone meanwhile (a remount, as StrictMode's, comes back at once) starts nothing.
-          const flow = this.#mounted && this.#attach(loaded);
-          if (!flow) return this.#drop(click);
-          this.#waiting = undefined;
-          void flow.connect({ window: click.window });
-        },
-        (cause: unknown) => {
-          if (this.#waiting !== click) return;
-          this.#drop(click);
-          if (this.#mounted) this.#fail(cause);
-        },
-      )
-      .finally(() => clearTimeout(timer));
+    // Every wait has an end: a part that never comes fails the click at the deadline.
+    const failed = (cause: unknown): void => {
+      clearTimeout(timer);
+      if (this.#waiting !== click) return; // reset meanwhile, or loaded first
+      this.#drop(click);
+      if (this.#mounted) this.#fail(cause);
+    };
+    const timer = setTimeout(() => failed(new Error(`not loaded within ${FLOW_PART_TIMEOUT_MS} ms`)), FLOW_PART_TIMEOUT_MS);
+    loadFlowPart().then((loaded) => {
+      clearTimeout(timer);
+      if (this.#waiting !== click) return; // reset meanwhile, or past its deadline
+      // A button gone meanwhile (a remount, as StrictMode's, comes back at once) starts nothing.
+      const flow = this.#mounted && this.#attach(loaded);
+      if (!flow) return this.#drop(click);
+      this.#waiting = undefined;
+      void flow.connect({ window: click.window });
+    }, failed);
   };
-
 
   /** Forgets a click that still waits, and closes its window. */
   #drop(click: WaitingClick): void {
@@ -185,7 +178,8 @@ export class ButtonFlow {
     this.#show(IDLE);
   };
 
-  cancel = (): void => this.#flow?.cancel();
-  continueInThisTab = (): void => void this.#flow?.continueInThisTab();
-  submitCode = (code: string): void => void this.#flow?.submitCode(code);
+  /** The flow, once the flow part made it: the part's views (Cancel, paste) act on it directly. */
+  get connectFlow(): ConnectFlow | undefined {
+    return this.#flow;
+  }
 }
