@@ -26,7 +26,6 @@ interface WaitingClick {
 
 export class ButtonFlow {
   #input: FlowInput;
-  #part: FlowPart | undefined;
   #flow: ConnectFlow | undefined;
   /** What the button shows while no flow answers. */
   #early = IDLE;
@@ -45,7 +44,9 @@ export class ButtonFlow {
   /** The button's props and context of its last render (a layout effect sets them, before any event). */
   setInput(input: FlowInput): void {
     this.#input = input;
-    if (this.#part && this.#flow) this.#flow.setOptions(this.#part.optionsFor(this.#flowInput()));
+    // A flow exists only once its part is registered (flow-registry.ts).
+    const part = flowPartNow();
+    if (part && this.#flow) this.#flow.setOptions(part.optionsFor(this.#flowInput()));
   }
 
   subscribe = (listener: () => void): (() => void) => {
@@ -86,7 +87,6 @@ export class ButtonFlow {
       } catch (error) {
         return this.#fail(error);
       }
-      this.#part = part;
       this.#flow.subscribe(this.#emit);
       if (this.#mounted) this.#mountFlow(this.#flow);
       this.#emit();
@@ -113,7 +113,7 @@ export class ButtonFlow {
 
   /** Loads the flow part ahead of a click (the button's first pointerenter, focus or touchstart). */
   prefetch = (): void => {
-    if (!this.#part) loadFlowPart().catch(() => {}); // a click reports a failure, and tries again
+    loadFlowPart().catch(() => {}); // a click reports a failure, and tries again
   };
 
   /**
@@ -123,7 +123,7 @@ export class ButtonFlow {
    */
   connect = (): void => {
     if (this.#waiting) return; // the click before is still on its way
-    const part = this.#part ?? flowPartNow();
+    const part = flowPartNow();
     if (part) return void this.#attach(part)?.connect();
     const { mint, mode = "popup", popupFeatures } = this.#input.options;
     const win = browserWindow();
