@@ -162,8 +162,12 @@ export const ConnectButton = forwardRef<HTMLButtonElement, ConnectButtonProps>(f
   // The idle texts until the flow part is here (it brings the rest); the provider's under the prop's.
   const part = flowPartNow();
   const provided = settings.messages;
-  const all = useMemo(() => part?.resolveConnectMessages(...provided, messages), [part, provided, messages]);
-  const t = useMemo(() => all ?? resolveMessages(defaultIdleMessages, [...provided, messages]), [all, provided, messages]);
+  const t = useMemo(
+    () => (part ? part.resolveConnectMessages(...provided, messages) : resolveMessages(defaultIdleMessages, [...provided, messages])),
+    [part, provided, messages],
+  );
+  /** The whole table, once the flow part brought it (only read with `part`). */
+  const all = t as ConnectMessages;
 
   const persisted = stored.key;
   const status = flow.status === "idle" && persisted ? "connected" : flow.status;
@@ -180,7 +184,7 @@ export const ConnectButton = forwardRef<HTMLButtonElement, ConnectButtonProps>(f
   // A balance came through the flow part, which formats it.
   const connectedLabel = balanceKey && part && typeof remaining === "number" ? part.balanceLabel(t.connectedWithBalance, remaining, locales) : t.connectedLabel;
   const showForgotten = forgotten && status === "idle";
-  const text = showForgotten ? t.forgotten : all && part ? part.connectStatusText(flow, all) : flow.error ? t.load_failed : "";
+  const text = showForgotten ? t.forgotten : part ? part.connectStatusText(flow, all) : flow.error ? t.load_failed : "";
 
   const statusId = useId();
 
@@ -222,14 +226,14 @@ export const ConnectButton = forwardRef<HTMLButtonElement, ConnectButtonProps>(f
           <span className="orc-label">{status === "connected" ? connectedLabel : (children ?? t.connect)}</span>
           {busy ? <span className="orc-spinner" aria-hidden="true" /> : null}
         </button>
-        {part && all ? <part.FlowActions flow={flow} texts={all} control={control} tryAgain={connect} /> : null}
+        {part && control.connectFlow ? <part.FlowActions flow={flow} texts={all} control={control.connectFlow} tryAgain={connect} /> : null}
         {status === "connected" && persisted ? (
           <button type="button" className="orc-secondary" onClick={disconnect}>
             {t.disconnect}
           </button>
         ) : null}
       </span>
-      {part && all ? <part.PasteForm flow={flow} texts={all} control={control} tryAgain={connect} /> : null}
+      {part && control.connectFlow ? <part.PasteForm flow={flow} texts={all} control={control.connectFlow} tryAgain={connect} /> : null}
       <span id={statusId} className="orc-status" role="status" aria-live="polite">
         {text}
       </span>

@@ -26,7 +26,6 @@ interface WaitingClick {
 
 export class ButtonFlow {
   #input: FlowInput;
-  #part: FlowPart | undefined;
   #flow: ConnectFlow | undefined;
   /** What the button shows while no flow answers. */
   #early = IDLE;
@@ -45,7 +44,9 @@ export class ButtonFlow {
   /** The button's props and context of its last render (a layout effect sets them, before any event). */
   setInput(input: FlowInput): void {
     this.#input = input;
-    if (this.#part && this.#flow) this.#flow.setOptions(this.#part.optionsFor(this.#flowInput()));
+    // A flow exists only once its part is registered (flow-registry.ts).
+    const part = flowPartNow();
+    if (part && this.#flow) this.#flow.setOptions(part.optionsFor(this.#flowInput()));
   }
 
   subscribe = (listener: () => void): (() => void) => {
@@ -86,7 +87,6 @@ export class ButtonFlow {
       } catch (error) {
         return this.#fail(error);
       }
-      this.#part = part;
       this.#flow.subscribe(this.#emit);
       if (this.#mounted) this.#mountFlow(this.#flow);
       this.#emit();
@@ -113,7 +113,7 @@ export class ButtonFlow {
 
   /** Loads the flow part ahead of a click (the button's first pointerenter, focus or touchstart). */
   prefetch = (): void => {
-    if (!this.#part) loadFlowPart().catch(() => {}); // a click reports a failure, and tries again
+    loadFlowPart().catch(() => {}); // a click reports a failure, and tries again
   };
 
   /**
@@ -123,38 +123,31 @@ export class ButtonFlow {
    */
   connect = (): void => {
     if (this.#waiting) return; // the click before is still on its way
-    const part = this.#part ?? flowPartNow();
+    const part = flowPartNow();
     if (part) return void this.#attach(part)?.connect();
     const { mint, mode = "popup", popupFeatures } = this.#input.options;
     const win = browserWindow();
     const click: WaitingClick = { window: win && !mint && mode !== "redirect" ? openFlowWindow(win, mode, popupFeatures) : undefined };
     this.#waiting = click;
     this.#show({ ...IDLE, status: "opening" });
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    Promise.race([
-      loadFlowPart(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`not loaded within ${FLOW_PART_TIMEOUT_MS} ms`)), FLOW_PART_TIMEOUT_MS);
-      }),
-    ])
-      .then(
-        (loaded) => {
-          if (this.#waiting !== click) return; // reset meanwhile
-          // A button gone meanwhile (a remount, as StrictMode's, comes back at once) starts nothing.
-          const flow = this.#mounted && this.#attach(loaded);
-          if (!flow) return this.#drop(click);
-          this.#waiting = undefined;
-          void flow.connect({ window: click.window });
-        },
-        (cause: unknown) => {
-          if (this.#waiting !== click) return;
-          this.#drop(click);
-          if (this.#mounted) this.#fail(cause);
-        },
-      )
-      .finally(() => clearTimeout(timer));
+    // Every wait has an end: a part that never comes fails the click at the deadline.
+    const failed = (cause: unknown): void => {
+      clearTimeout(timer);
+      if (this.#waiting !== click) return; // reset meanwhile, or loaded first
+      this.#drop(click);
+      if (this.#mounted) this.#fail(cause);
+    };
+    const timer = setTimeout(() => failed(new Error(`not loaded within ${FLOW_PART_TIMEOUT_MS} ms`)), FLOW_PART_TIMEOUT_MS);
+    loadFlowPart().then((loaded) => {
+      clearTimeout(timer);
+      if (this.#waiting !== click) return; // reset meanwhile, or past its deadline
+      // A button gone meanwhile (a remount, as StrictMode's, comes back at once) starts nothing.
+      const flow = this.#mounted && this.#attach(loaded);
+      if (!flow) return this.#drop(click);
+      this.#waiting = undefined;
+      void flow.connect({ window: click.window });
+    }, failed);
   };
-
 
   /** Forgets a click that still waits, and closes its window. */
   #drop(click: WaitingClick): void {
@@ -185,7 +178,8 @@ export class ButtonFlow {
     this.#show(IDLE);
   };
 
-  cancel = (): void => this.#flow?.cancel();
-  continueInThisTab = (): void => void this.#flow?.continueInThisTab();
-  submitCode = (code: string): void => void this.#flow?.submitCode(code);
+  /** The flow, once the flow part made it: the part's views (Cancel, paste) act on it directly. */
+  get connectFlow(): ConnectFlow | undefined {
+    return this.#flow;
+  }
 }

@@ -4,7 +4,6 @@ import { useId, type FormEvent } from "react";
 import { ConnectFlow, type ConnectSnapshot } from "../core/flow/connect-flow.js";
 import { connectStatusText, formatBalance, formatMessage, resolveConnectMessages, type ConnectMessages } from "../core/messages.js";
 import { authConfig } from "./auth-config.js";
-import type { ButtonFlow } from "./button-flow.js";
 import type { AuthSettings } from "./context.js";
 import { flowOptions } from "./flow-options.js";
 import type { UseOpenRouterConnectOptions } from "./useOpenRouterConnect.js";
@@ -27,7 +26,7 @@ export interface FlowInput {
 interface FlowViewProps {
   flow: ConnectSnapshot;
   texts: ConnectMessages;
-  control: ButtonFlow;
+  control: ConnectFlow;
   /** A new window, as a click on the button. */
   tryAgain: () => void;
 }
@@ -47,7 +46,7 @@ function FlowActions({ flow, texts, control, tryAgain }: FlowViewProps) {
         </button>
       ) : null}
       {flow.fallback ? (
-        <button type="button" className="orc-secondary" onClick={control.continueInThisTab}>
+        <button type="button" className="orc-secondary" onClick={() => void control.continueInThisTab()}>
           {flow.fallback === "paste" ? texts.pasteInstead : texts.continueInThisTab}
         </button>
       ) : null}
@@ -61,7 +60,7 @@ function PasteForm({ flow, texts, control }: FlowViewProps) {
   if (flow.message !== "awaiting-paste") return null;
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    control.submitCode((event.currentTarget.elements.namedItem("code") as HTMLInputElement).value);
+    void control.submitCode((event.currentTarget.elements.namedItem("code") as HTMLInputElement).value);
   };
   return (
     <form className="orc-paste" onSubmit={submit}>
