@@ -90,8 +90,7 @@ type Outcome = { ok: true; result: ExchangeResult } | { ok: false; error: HttpEr
 function upstreamFailure(error: unknown, secrets: ReadonlyArray<string | undefined>): HttpError {
   const detail = redact(isOpenRouterAuthError(error) ? `${error.code}: ${error.message}` : describe(error), secrets);
   const refuse = (status: number, message: string) => new HttpError(status, message, "upstream", { detail });
-  if (!isOpenRouterAuthError(error)) return refuse(502, "Could not exchange the code at OpenRouter.");
-  switch (error.code) {
+  switch (isOpenRouterAuthError(error) ? error.code : undefined) {
     case "invalid_code":
     case "forbidden":
       return refuse(403, "Invalid code or code_verifier");
@@ -104,14 +103,15 @@ function upstreamFailure(error: unknown, secrets: ReadonlyArray<string | undefin
     case "rate_limited":
       return refuse(429, "OpenRouter is receiving too many requests. Try again later.");
     default:
-      // 5xx, unreachable, timeout, an unreadable answer, or a 4xx this route's own request caused.
+      // 5xx, unreachable, timeout, an unreadable answer, a 4xx this route's own request caused, or
+      // something thrown that is no error of ours.
       return refuse(502, "Could not exchange the code at OpenRouter.");
   }
 }
 
-async function sha256Hex(text: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+/** SHA-256 of `text` as a string of 32 char codes: a Map key, never shown. */
+async function sha256Key(text: string): Promise<string> {
+  return String.fromCharCode(...new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text))));
 }
 
 /**
@@ -137,7 +137,8 @@ export function createExchangeHandler(options: ExchangeHandlerOptions): Exchange
   for (const key of Object.keys(policy)) if (key !== "allowedOrigins") throw optionError(OWNER, ["policy", key], "is not a policy option");
   const allowedOrigins = allowedOriginsOption(OWNER, (policy as ExchangePolicy).allowedOrigins);
   const bodyTimeoutMs = millisecondsOption(OWNER, "bodyTimeoutMs", options.bodyTimeoutMs, DEFAULT_BODY_TIMEOUT_MS);
-  if (options.timeoutMs !== undefined) millisecondsOption(OWNER, "timeoutMs", options.timeoutMs, 0);
+  // Checked here (fails closed at construction); undefined leaves the client its own default.
+  millisecondsOption(OWNER, "timeoutMs", options.timeoutMs, 0);
   const client = createOpenRouterAuthClient({ baseUrl: options.baseUrl ?? DEFAULT_BASE_URL, fetch: options.fetch, timeoutMs: options.timeoutMs });
 
   /** SHA-256 of (subject, code, verifier, method) → the exchange's outcome, in flight or settled. */
@@ -173,7 +174,7 @@ export function createExchangeHandler(options: ExchangeHandlerOptions): Exchange
   }
 
   interface Context {
-    subject: string | undefined;
+    subject?: string;
   }
 
   async function handle(request: Request, context: Context): Promise<Response> {
@@ -207,7 +208,7 @@ export function createExchangeHandler(options: ExchangeHandlerOptions): Exchange
       throw new HttpError(400, `Invalid request: ${issue.path[0]}: ${issue.message}`, "policy", { issues: [issue], detail: `${issue.path[0]} ${issue.message}` });
     }
 
-    const id = await sha256Hex(JSON.stringify([subject ?? null, code, codeVerifier, codeChallengeMethod]));
+    const id = await sha256Key(JSON.stringify([subject ?? null, code, codeVerifier, codeChallengeMethod]));
     let entry = exchanges.get(id);
     if (!entry || entry.expiresAt <= Date.now()) {
       const outcome = exchange(subject, { code, codeVerifier, codeChallengeMethod });
@@ -215,7 +216,8 @@ export function createExchangeHandler(options: ExchangeHandlerOptions): Exchange
       entry = exchanges.get(id)!;
       // OpenRouter failing or out of reach may have left the code unspent: a later post may try again.
       void outcome.then((settled) => {
-        if (!settled.ok && settled.error.reason === "upstream" && settled.error.status === 502 && exchanges.get(id)?.outcome === outcome) exchanges.delete(id);
+        // Only upstreamFailure answers 502.
+        if (!settled.ok && settled.error.status === 502 && exchanges.get(id)?.outcome === outcome) exchanges.delete(id);
       });
     }
     const settled = await entry.outcome;
@@ -224,7 +226,7 @@ export function createExchangeHandler(options: ExchangeHandlerOptions): Exchange
   }
 
   return async function exchangeHandler(request: Request): Promise<Response> {
-    const context: Context = { subject: undefined };
+    const context: Context = {};
     try {
       if (!isRequest(request)) throw new HttpError(500, INTERNAL_ERROR, "config", { detail: "the exchange handler must be called with a fetch Request" });
       return await handle(request, context);

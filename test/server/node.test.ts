@@ -1,6 +1,7 @@
 // toNodeHandler on its own, over real HTTP on loopback: the body streamed lazily with
 // back-pressure, a handler's own cap, a client going away, a dropped connection, the request
 // URL's origin, cookies and the answers it gives itself.
+import { createHash, randomBytes } from "node:crypto";
 import { Agent, createServer, request as httpRequest, type IncomingMessage, type Server } from "node:http";
 import { connect, type AddressInfo } from "node:net";
 import { describe, expect, it, onTestFinished } from "vitest";
@@ -411,6 +412,160 @@ describe("toNodeHandler: a body cut off", () => {
     await reading;
     await new Promise((resolve) => setTimeout(resolve, 20));
     req.destroy();
-    expect(await within(failure, 2000)).toBeInstanceOf(Error);
+    // Node's own error, which says what happened: the connection was reset.
+    expect(await within(failure, 2000)).toMatchObject({ code: "ECONNRESET" });
+  });
+});
+
+describe("toNodeHandler: the body stream, chunk by chunk", () => {
+  it("a large binary body arrives byte for byte, each chunk a Uint8Array of its own (no view into the socket's memory)", async () => {
+    const sent = randomBytes(1024 * 1024 + 13);
+    sent[0] = 0xff; // not UTF-8: a text round trip would change it
+    const seen: { views: number; chunks: number } = { views: 0, chunks: 0 };
+    const { port } = await serve(async (request) => {
+      const reader = (request.body as ReadableStream<Uint8Array>).getReader();
+      const hash = createHash("sha256");
+      for (let next = await reader.read(); !next.done; next = await reader.read()) {
+        const chunk = next.value;
+        seen.chunks++;
+        if (chunk.constructor !== Uint8Array || chunk.byteOffset !== 0 || chunk.buffer.byteLength !== chunk.byteLength) seen.views++;
+        hash.update(chunk);
+      }
+      return new Response(hash.digest("hex"));
+    });
+    const answer = await send(port, { method: "POST", headers: { "Content-Type": "application/octet-stream" }, body: (req) => req.end(sent) });
+    expect(answer.body).toBe(createHash("sha256").update(sent).digest("hex"));
+    expect(seen.chunks).toBeGreaterThan(1);
+    expect(seen.views).toBe(0);
+  });
+
+  it("a handler that never reads the body never makes the request flow", async () => {
+    let flowing: boolean | null | undefined;
+    const { port, lastRequest } = await serve(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      flowing = lastRequest()?.readableFlowing;
+      return new Response("not read");
+    });
+    const answer = await send(port, { method: "POST", body: (req) => req.end("x".repeat(50_000)) });
+    expect(answer).toMatchObject({ status: 200, body: "not read" });
+    expect(flowing).toBe(null);
+  });
+
+  it("a handler that cancels the body still lets the rest arrive and be discarded: the connection is kept", async () => {
+    const { port, lastRequest } = await serve(async (request) => {
+      const reader = (request.body as ReadableStream<Uint8Array>).getReader();
+      await reader.read();
+      await reader.cancel();
+      const req = lastRequest();
+      if (req && !req.readableEnded) await new Promise((resolve) => req.once("end", resolve));
+      return new Response("cancelled");
+    });
+    const agent = new Agent({ keepAlive: true });
+    onTestFinished(() => agent.destroy());
+    const answer = await new Promise<{ body: string; connection: string | undefined }>((resolve, reject) => {
+      const req = httpRequest({ host: "127.0.0.1", port, method: "POST", path: "/", agent, headers: { "Content-Type": "application/octet-stream" } }, (res) => {
+        let body = "";
+        res.on("data", (chunk: Buffer) => (body += chunk.toString()));
+        res.on("end", () => resolve({ body, connection: res.headers.connection }));
+      });
+      req.on("error", reject);
+      req.end(Buffer.alloc(512 * 1024, 1));
+    });
+    expect(answer).toEqual({ body: "cancelled", connection: "keep-alive" });
+  });
+
+  it("a request the server itself destroys mid-body (no error given) makes the handler's read fail", async () => {
+    let readFailed!: (error: unknown) => void;
+    const failure = new Promise<unknown>((resolve) => (readFailed = resolve));
+    const { port, lastRequest } = await serve(async (request) => {
+      const reader = (request.body as ReadableStream<Uint8Array>).getReader();
+      await reader.read();
+      lastRequest()?.destroy(); // a framework's own timeout, say
+      await reader.read().then(() => readFailed("read on"), readFailed);
+      return new Response("gone");
+    });
+    const req = httpRequest({ host: "127.0.0.1", port, method: "POST", path: "/", headers: { "Transfer-Encoding": "chunked" } });
+    req.on("error", () => {});
+    req.write("the first half");
+    const error = await within(failure, 2000);
+    req.destroy();
+    expect(error).toBeInstanceOf(Error);
+  });
+
+  it("a handler still holding the body after its answer gets an error instead of a wait with no end", async () => {
+    let later!: Promise<unknown>;
+    const { port } = await serve(async (request) => {
+      const reader = (request.body as ReadableStream<Uint8Array>).getReader();
+      await reader.read();
+      later = reader.read().then(
+        () => "read on",
+        (error: unknown) => error,
+      );
+      return new Response("answered early");
+    });
+    const req = httpRequest({ host: "127.0.0.1", port, method: "POST", path: "/", headers: { "Transfer-Encoding": "chunked" } });
+    req.on("error", () => {});
+    const answered = new Promise<number>((resolve) => req.on("response", (res) => (res.resume(), resolve(res.statusCode ?? 0))));
+    req.write("the first half, and the rest never comes");
+    expect(await answered).toBe(200);
+    expect(await within(later, 2000)).toBeInstanceOf(Error);
+    req.destroy();
+  });
+
+  it("HEAD never reads the handler's body, even one that never ends", async () => {
+    const endless = () => new ReadableStream<Uint8Array>({ pull: (controller) => controller.enqueue(new Uint8Array(1024)) });
+    const { port } = await serve(() => new Response(endless(), { headers: { "X-Seen": "yes" } }));
+    const head = await within(send(port, { method: "HEAD" }), 2000);
+    expect(head).toMatchObject({ status: 200, body: "", headers: { "x-seen": "yes" } });
+  });
+});
+
+describe("toNodeHandler: requests and answers at the edges", () => {
+  it("a repeated request header Node keeps as a list arrives as the same list", async () => {
+    const { port } = await serve((request) => Response.json(request.headers.getSetCookie()));
+    const socketAnswer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(port, "127.0.0.1", () =>
+        socket.end("GET / HTTP/1.1\r\nHost: localhost\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\nConnection: close\r\n\r\n"),
+      );
+      let text = "";
+      socket.setEncoding("utf8");
+      socket.on("data", (chunk: string) => (text += chunk));
+      socket.on("end", () => resolve(text));
+      socket.on("error", reject);
+    });
+    expect(socketAnswer.slice(socketAnswer.indexOf("\r\n\r\n") + 4)).toBe('["a=1","b=2"]');
+  });
+
+  it("a hand-made IncomingMessage without method or url is a GET of /", async () => {
+    const app = await serveAfter(
+      (request) => new Response(`${request.method} ${request.url}`),
+      (req) => {
+        req.method = undefined;
+        req.url = undefined;
+      },
+    );
+    expect(await (await fetch(app.url)).text()).toBe(`GET ${app.url}/`);
+  });
+
+  it("an https origin is used as given; an origin that is no URL is refused with the adapter's own TypeError", async () => {
+    const fixed = await serve((request) => new Response(request.url), { origin: "https://app.example" });
+    expect((await send(fixed.port, { path: "/a" })).body).toBe("https://app.example/a");
+    expect(() => toNodeHandler(() => new Response(), { origin: "not a url" })).toThrow(/^toNodeHandler: origin/);
+  });
+
+  it("a Response Node cannot send (a header value it refuses) is a 500 without the handler's status text or headers", async () => {
+    const { port } = await serve(() => new Response("fine?", { status: 201, statusText: "Made", headers: { "X-A": "kept?", "X-B": "a\u0001b" } }));
+    const answer = await new Promise<{ status: number; message: string | undefined; headers: IncomingMessage["headers"] }>((resolve, reject) => {
+      const req = httpRequest({ host: "127.0.0.1", port, path: "/" }, (res) => {
+        res.resume();
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, message: res.statusMessage, headers: res.headers }));
+      });
+      req.on("error", reject);
+      req.end();
+    });
+    expect(answer.status).toBe(500);
+    expect(answer.message).toBe("Internal Server Error");
+    expect(answer.headers["x-a"]).toBeUndefined();
+    expect(answer.headers["content-type"]).toBe("application/json; charset=utf-8");
   });
 });
