@@ -57,6 +57,24 @@ describe("mayCarryCallback", () => {
     expect(mayCarryCallback(OTHER_ROUTE)).toBe(false);
   });
 
+  it("without a window (server rendering): no, and never throws", () => {
+    uninstallBrowser();
+    expect(typeof window).toBe("undefined");
+    expect(mayCarryCallback(undefined)).toBe(false);
+    expect(mayCarryCallback(OTHER_ROUTE)).toBe(false);
+  });
+
+  it("sessionStorage blocked: a popup's local marker still counts", () => {
+    win.goTo(`${APP}?code=abc`);
+    win.localStorage.setItem("openrouter-connect:popup:0123", "{}");
+    Object.defineProperty(win, "sessionStorage", {
+      get() {
+        throw new DOMException("blocked", "SecurityError");
+      },
+    });
+    expect(mayCarryCallback(OTHER_ROUTE)).toBe(true);
+  });
+
   it("never misses a callback that resume would take", () => {
     const scenarios: Array<{ name: string; href: string; own: string | undefined; setup?: () => void }> = [
       { name: "own route, nothing stored (no_pending_flow)", href: `${APP}?code=c`, own: undefined },
