@@ -228,7 +228,7 @@ describe("the edges of the lifecycle", () => {
   });
 
   it("cancel, reset and an unmount with no attempt are no-ops that never throw", () => {
-    const flow = createConnectFlow({ exchangeAuthCode: async () => ({ key: KEY, userId: null }) });
+    const flow = createConnectFlow({ createAuthCode: vi.fn(), exchangeAuthCode: async () => ({ key: KEY, userId: null }) });
     expect(flow).toBeInstanceOf(ConnectFlow);
     flow.cancel();
     flow.reset();
@@ -321,7 +321,7 @@ describe("the edges of the lifecycle", () => {
     );
     win.goTo(`${win.location.href}?code=auth_code_back`);
     const exchangeAuthCode = vi.fn(async () => ({ key: KEY, userId: null }));
-    const flow = new ConnectFlow({ exchangeAuthCode, flowId: ":r1:" }); // nobody subscribed: unmounted
+    const flow = new ConnectFlow({ createAuthCode: vi.fn(), exchangeAuthCode, flowId: ":r1:" }); // nobody subscribed: unmounted
     flow.resume();
     vi.advanceTimersByTime(1_000);
     await flush();
