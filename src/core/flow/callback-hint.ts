@@ -23,9 +23,9 @@ export function mayCarryCallback(callbackUrl: string | undefined): boolean {
   try {
     const session = storageArea("session");
     const local = storageArea("local");
+    // Below its length, a Storage's key(i) is never null.
+    for (let i = 0; local && i < local.length; i++) if (local.key(i)!.startsWith(POPUP_LOCAL_PREFIX)) return true;
     if (session?.getItem(REDIRECT_KEY) || session?.getItem(POPUP_KEY)) return true;
-    // Stryker disable next-line EqualityOperator,OptionalChaining: equivalent: key(length) is null, and below length key(i) never is, so either change alone reads the same keys
-    for (let i = 0; local && i < local.length; i++) if (local.key(i)?.startsWith(POPUP_LOCAL_PREFIX)) return true;
   } catch {
     // storage blocked: no record either
   }

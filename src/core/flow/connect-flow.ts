@@ -373,9 +373,9 @@ export class ConnectFlow {
       this.#relayed = true;
       return this.#set({ ...this.#snapshot, relayed: true, message: this.#snapshot.message ?? "relayed" });
     }
-    // Stryker disable next-line ConditionalExpression,StringLiteral: equivalent: with no outcome, callbackWaitsFor (below) is false too; this narrows the type
-    if (outcome.kind === "none") return;
-    if (!callbackWaitsFor(route)) return; // another route's callback: no flow here claims it, now or later
+    // Another route's callback: no flow here claims it, now or later. (With no outcome,
+    // callbackWaitsFor is false too: the first test only narrows the type.)
+    if (outcome.kind === "none" || !callbackWaitsFor(route)) return;
     // Every flow on the page resumes. The one that started the redirect claims it now; any
     // other only if it is still unclaimed a moment later (its starter is not on this page).
     if (outcome.flowId === undefined || outcome.flowId === this.#options.flowId) this.#claim(outcome, route);

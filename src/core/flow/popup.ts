@@ -55,7 +55,6 @@ export function fallbackMode(): "paste" | "redirect" {
  * attempt's window to the front.
  */
 export function clickStartsOver(phase: AttemptPhase): boolean {
-  // Stryker disable next-line ConditionalExpression: equivalent: only a waiting phase has a popup sighting; the check narrows the type
   return phase.name === "waiting" && (phase.popup === "hidden" || phase.popup === "hidden-user-back" || phase.popup === "reported-closed");
 }
 
@@ -69,15 +68,15 @@ export const popupMode: FlowMode = {
     attempt.onEnd(() => clearPopupMarker(attempt.id));
     const { opened } = ctx;
     const popup = opened === undefined ? openFlowWindow(ctx.win, "popup", ctx.options.popupFeatures) : opened;
-    // A window opened before the marker existed (in a click that then waited for the flow's code)
-    // got no copy of it: it gets one now, while it is still blank and on this origin.
-    // Stryker disable next-line ConditionalExpression: equivalent: copyPopupMarker swallows the TypeError of a null or missing window
-    if (opened) copyPopupMarker(opened, marker);
     if (!popup) {
       attempt.fallback = fallbackMode();
       attempt.fail(new OpenRouterAuthError("popup_blocked", "The browser blocked the OpenRouter window."));
       return;
     }
+    // A window opened before the marker existed (in a click that then waited for the flow's code)
+    // got no copy of it, nor does one a browser opened without copying sessionStorage: it gets one
+    // now, while it is still blank and on this origin.
+    copyPopupMarker(popup, marker);
     attempt.window = popup;
     attempt.onEnd(() => closePopup(attempt, ctx));
     try {
@@ -182,7 +181,6 @@ function watch(attempt: Attempt, popup: Window, ctx: ModeContext): void {
 function watchFocus(attempt: Attempt, ctx: ModeContext): () => void {
   let back = false;
   let hint: ReturnType<typeof setTimeout> | undefined;
-  // Stryker disable next-line ConditionalExpression: equivalent: only a waiting phase has a popup sighting; the check narrows the type
   const hidden = () => attempt.phase.name === "waiting" && attempt.phase.popup === "hidden";
   const showSoon = () => {
     clearTimeout(hint);

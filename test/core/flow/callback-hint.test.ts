@@ -55,6 +55,15 @@ describe("mayCarryCallback", () => {
       },
     });
     expect(mayCarryCallback(OTHER_ROUTE)).toBe(false);
+    win.sessionStorage.setItem("openrouter-connect:redirect", "{}"); // the tab's own storage still works
+    expect(mayCarryCallback(OTHER_ROUTE)).toBe(true);
+  });
+
+  it("a local key of something else (a kept key) does not hide the tab's redirect record", () => {
+    win.goTo(`${APP}?code=abc`);
+    win.localStorage.setItem("openrouter-connect:key", "sk-or-v1-kept");
+    win.sessionStorage.setItem("openrouter-connect:redirect", "{}");
+    expect(mayCarryCallback(OTHER_ROUTE)).toBe(true);
   });
 
   it("without a window (server rendering): no, and never throws", () => {
