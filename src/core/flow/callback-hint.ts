@@ -27,7 +27,9 @@ export function mayCarryCallback(callbackUrl: string | undefined): boolean {
     for (let i = 0; local && i < local.length; i++) if (local.key(i)!.startsWith(POPUP_LOCAL_PREFIX)) return true;
     if (session?.getItem(REDIRECT_KEY) || session?.getItem(POPUP_KEY)) return true;
   } catch {
-    // storage blocked: no record either
+    // A storage that throws as it is read (blocked storage is undefined above) may hold a record
+    // resume can read: never miss one, say maybe.
+    return true;
   }
   return false;
 }

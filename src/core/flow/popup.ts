@@ -149,9 +149,9 @@ function watch(attempt: Attempt, popup: Window, ctx: ModeContext): void {
   let timer: ReturnType<typeof setTimeout> | undefined;
   attempt.onEnd(() => clearTimeout(timer));
   const poll = () => {
-    // Only a waiting attempt is watched (an answer moves it on); a poll is due only while the popup is
-    // not-seen or seen: turning hidden, or closed after it was seen, schedules none.
-    if (attempt.phase.name !== "waiting") return;
+    // Polls are due only while the popup is not-seen or seen: turning hidden, or closed after it
+    // was seen, schedules none. One may still come once an answer moved the attempt on: the popup
+    // then reads closed, and wait() and closedByUser leave an attempt that is not waiting alone.
     if (readsClosed(popup)) {
       if (seenAt === undefined) {
         attempt.wait("hidden");
