@@ -11,23 +11,26 @@ export function browserWindow(): Window | undefined {
 
 /** sessionStorage or localStorage, or undefined when absent or blocked (Safari private mode, sandboxed iframes). */
 export function storageArea(kind: StorageKind): Storage | undefined {
+  let area: Storage | undefined;
   try {
-    const win = browserWindow();
     // Stryker disable next-line OptionalChaining: without a window the TypeError is caught below, with the same undefined
-    return kind === "session" ? win?.sessionStorage : win?.localStorage;
+    area = browserWindow()?.[`${kind}Storage`];
   } catch {
-    return undefined;
+    // blocked: none
   }
+  return area;
 }
 
 export type StorageKind = "session" | "local";
 
 /** The route of a URL: origin and path, no query or fragment; undefined when it is no absolute URL. */
 export function routeOf(url: unknown): string | undefined {
+  let route: string | undefined;
   try {
     const { origin, pathname } = new URL(url as string);
-    return origin + pathname;
+    route = origin + pathname;
   } catch {
-    return undefined;
+    // not an absolute URL: none
   }
+  return route;
 }

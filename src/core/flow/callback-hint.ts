@@ -23,10 +23,13 @@ export function mayCarryCallback(callbackUrl: string | undefined): boolean {
   try {
     const session = storageArea("session");
     const local = storageArea("local");
+    // Below its length, a Storage's key(i) is never null.
+    for (let i = 0; local && i < local.length; i++) if (local.key(i)!.startsWith(POPUP_LOCAL_PREFIX)) return true;
     if (session?.getItem(REDIRECT_KEY) || session?.getItem(POPUP_KEY)) return true;
-    for (let i = 0; local && i < local.length; i++) if (local.key(i)?.startsWith(POPUP_LOCAL_PREFIX)) return true;
   } catch {
-    // storage blocked: no record either
+    // A storage that throws as it is read (blocked storage is undefined above) may hold a record
+    // resume can read: never miss one, say maybe.
+    return true;
   }
   return false;
 }

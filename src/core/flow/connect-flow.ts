@@ -266,10 +266,12 @@ export class ConnectFlow {
   connect = (overrides: { mode?: ConnectMode; window?: Window | null } = {}): Promise<ExchangeAuthCodeResponse | undefined> => {
     const handed = overrides.window;
     const current = this.#attempt;
-    let attempt = current;
+    let attempt: Attempt;
     if (current && !current.over && !clickStartsOver(current.phase)) {
+      attempt = current;
       // Busy: bring its window to the front (a no-op for a window COOP cut off).
       try {
+        // Stryker disable next-line OptionalChaining: equivalent: no window (redirect, minted, a blocked tab) throws a TypeError the catch takes as a severed popup's
         current.window?.focus();
       } catch {
         // a severed popup can't be focused
@@ -278,14 +280,14 @@ export class ConnectFlow {
       current?.drop();
       attempt = this.#start(overrides.mode, handed);
     }
-    if (handed && attempt?.window !== handed) {
+    if (handed && attempt.window !== handed) {
       try {
         handed.close();
       } catch {
         // already gone
       }
     }
-    return (attempt as Attempt).settled;
+    return attempt.settled;
   };
 
   #start(modeOverride: ConnectMode | undefined, handed: Window | null | undefined): Attempt {
@@ -349,8 +351,8 @@ export class ConnectFlow {
     const attempt = this.#attempt;
     if (!attempt || attempt.mode !== "paste" || attempt.phase.name !== "waiting" || !attempt.codeVerifier) return Promise.resolve(undefined);
     try {
-      const code = String(pasted ?? "").trim();
-      parseRequest(exchangeAuthCodeRequestSchema, { code });
+      // Not a string (a form's null, say): the schema refuses it as it is.
+      const { code } = parseRequest(exchangeAuthCodeRequestSchema, { code: typeof pasted === "string" ? pasted.trim() : pasted });
       void this.#exchange(attempt, code);
     } catch (error) {
       attempt.fail(toOpenRouterAuthError(error));
@@ -371,6 +373,8 @@ export class ConnectFlow {
       this.#relayed = true;
       return this.#set({ ...this.#snapshot, relayed: true, message: this.#snapshot.message ?? "relayed" });
     }
+    // Another route's callback: no flow here claims it, now or later. (With no outcome,
+    // callbackWaitsFor is false too: the first test only narrows the type.)
     if (outcome.kind === "none" || !callbackWaitsFor(route)) return;
     // Every flow on the page resumes. The one that started the redirect claims it now; any
     // other only if it is still unclaimed a moment later (its starter is not on this page).

@@ -7,7 +7,7 @@ import type { ExchangeAuthCodeResponse, ServerExchangeResponse } from "../schema
 // Calls are told apart by code *and* verifier: the same code pasted again into a new attempt
 // (another verifier) is sent and refused by the server, instead of that attempt silently getting
 // the first attempt's key (or its old failure) without ever proving it holds the code's verifier.
-// Neither a code nor a verifier holds whitespace: the space cannot be forged into either part.
+// The key is the pair as JSON, so no code and verifier can pass for another pair, whatever they hold.
 const inBrowser = new Map<string, Promise<ExchangeAuthCodeResponse>>();
 const onServer = new Map<string, Promise<ServerExchangeResponse>>();
 
@@ -30,7 +30,7 @@ export function exchangeOnce(
   exchange: () => Promise<ExchangeAuthCodeResponse>,
   codeVerifier?: string,
 ): Promise<ExchangeAuthCodeResponse> {
-  return once(inBrowser, `${codeVerifier ?? ""} ${code}`, exchange);
+  return once(inBrowser, JSON.stringify([codeVerifier, code]), exchange);
 }
 
 /** The same, for an exchange on your server's route (`exchangeUrl`): its answer is `{ userId, keyHint }`. */
@@ -39,5 +39,5 @@ export function exchangeOnServerOnce(
   exchange: () => Promise<ServerExchangeResponse>,
   codeVerifier?: string,
 ): Promise<ServerExchangeResponse> {
-  return once(onServer, `${codeVerifier ?? ""} ${code}`, exchange);
+  return once(onServer, JSON.stringify([codeVerifier, code]), exchange);
 }

@@ -14,19 +14,20 @@ export const pasteMode: FlowMode = {
   check: (ctx) => void headlessUrl(ctx, PLACEHOLDER_CHALLENGE),
   open(attempt, ctx) {
     // Blocked or not, the paste form's link still opens the page.
+    // Stryker disable next-line StringLiteral: equivalent: openFlowWindow opens a tab for every mode but "popup"
     attempt.window = (ctx.opened === undefined ? openFlowWindow(ctx.win, "paste") : ctx.opened) ?? undefined;
   },
   async start(attempt, ctx, pair) {
     const url = headlessUrl(ctx, pair.codeChallenge);
     attempt.pasteUrl = url;
     const tab = attempt.window;
-    try {
-      if (tab) {
+    if (tab) {
+      try {
         tab.opener = null; // the consent tab needs no way back to this page
         tab.location.replace(url);
+      } catch {
+        // the link in `pasteUrl` still works
       }
-    } catch {
-      // the link in `pasteUrl` still works
     }
     attempt.wait();
   },

@@ -68,14 +68,15 @@ export const popupMode: FlowMode = {
     attempt.onEnd(() => clearPopupMarker(attempt.id));
     const { opened } = ctx;
     const popup = opened === undefined ? openFlowWindow(ctx.win, "popup", ctx.options.popupFeatures) : opened;
-    // A window opened before the marker existed (in a click that then waited for the flow's code)
-    // got no copy of it: it gets one now, while it is still blank and on this origin.
-    if (opened) copyPopupMarker(opened, marker);
     if (!popup) {
       attempt.fallback = fallbackMode();
       attempt.fail(new OpenRouterAuthError("popup_blocked", "The browser blocked the OpenRouter window."));
       return;
     }
+    // A window opened before the marker existed (in a click that then waited for the flow's code)
+    // got no copy of it, nor does one a browser opened without copying sessionStorage: it gets one
+    // now, while it is still blank and on this origin.
+    copyPopupMarker(popup, marker);
     attempt.window = popup;
     attempt.onEnd(() => closePopup(attempt, ctx));
     try {
@@ -102,7 +103,7 @@ function answer(attempt: Attempt, ctx: ModeContext, message: CallbackMessage): v
   if (attempt.phase.name !== "waiting") return;
   closePopup(attempt, ctx);
   if (message.code !== undefined) ctx.exchange(attempt, message.code);
-  else attempt.fail(callbackError(message.error ?? "unknown"));
+  else attempt.fail(callbackError(String(message.error))); // isCallbackMessage let it in: a code or an error
 }
 
 /** Closes the popup if it is still ours to close, and lets focus go back to the control that opened it. */
@@ -111,7 +112,7 @@ function closePopup(attempt: Attempt, ctx: ModeContext): void {
   if (!popup) return;
   attempt.window = undefined;
   try {
-    if (!popup.closed) popup.close();
+    popup.close(); // a no-op on a closed window
   } catch {
     // severed or already gone
   }
@@ -148,8 +149,9 @@ function watch(attempt: Attempt, popup: Window, ctx: ModeContext): void {
   let timer: ReturnType<typeof setTimeout> | undefined;
   attempt.onEnd(() => clearTimeout(timer));
   const poll = () => {
-    const { phase } = attempt;
-    if (phase.name !== "waiting" || (phase.popup !== "not-seen" && phase.popup !== "seen")) return;
+    // Polls are due only while the popup is not-seen or seen: turning hidden, or closed after it
+    // was seen, schedules none. One may still come once an answer moved the attempt on: the popup
+    // then reads closed, and wait() and closedByUser leave an attempt that is not waiting alone.
     if (readsClosed(popup)) {
       if (seenAt === undefined) {
         attempt.wait("hidden");

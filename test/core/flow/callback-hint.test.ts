@@ -1,7 +1,7 @@
 // mayCarryCallback: the cheap, read-only look a button takes on mount to decide whether its flow
 // part must load at once (a page OpenRouter sent back to). It must never miss a callback that
 // ConnectFlow.resume would take, and should not load the flow for a page that is none.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { mayCarryCallback } from "../../../src/core/flow/callback-hint.js";
 import { takeCallback } from "../../../src/core/flow/callback.js";
 import { APP, installBrowser, uninstallBrowser, type FakeWindow } from "./fake-browser.js";
@@ -55,6 +55,43 @@ describe("mayCarryCallback", () => {
       },
     });
     expect(mayCarryCallback(OTHER_ROUTE)).toBe(false);
+    win.sessionStorage.setItem("openrouter-connect:redirect", "{}"); // the tab's own storage still works
+    expect(mayCarryCallback(OTHER_ROUTE)).toBe(true);
+  });
+
+  it("a local key of something else (a kept key) does not hide the tab's redirect record", () => {
+    win.goTo(`${APP}?code=abc`);
+    win.localStorage.setItem("openrouter-connect:key", "sk-or-v1-kept");
+    win.sessionStorage.setItem("openrouter-connect:redirect", "{}");
+    expect(mayCarryCallback(OTHER_ROUTE)).toBe(true);
+  });
+
+  it("without a window (server rendering): no, and never throws", () => {
+    uninstallBrowser();
+    expect(typeof window).toBe("undefined");
+    expect(mayCarryCallback(undefined)).toBe(false);
+    expect(mayCarryCallback(OTHER_ROUTE)).toBe(false);
+  });
+
+  it("sessionStorage blocked: no record there, and a popup's local marker still counts", () => {
+    win.goTo(`${APP}?code=abc`);
+    Object.defineProperty(win, "sessionStorage", {
+      get() {
+        throw new DOMException("blocked", "SecurityError");
+      },
+    });
+    expect(mayCarryCallback(OTHER_ROUTE)).toBe(false);
+    win.localStorage.setItem("openrouter-connect:popup:0123", "{}");
+    expect(mayCarryCallback(OTHER_ROUTE)).toBe(true);
+  });
+
+  it("a storage that throws as it is read may hold a record: yes, so the flow loads and looks", () => {
+    win.goTo(`${APP}?code=abc`);
+    expect(mayCarryCallback(OTHER_ROUTE)).toBe(false);
+    vi.spyOn(win.sessionStorage, "getItem").mockImplementation(() => {
+      throw new DOMException("The operation is insecure.", "SecurityError");
+    });
+    expect(mayCarryCallback(OTHER_ROUTE)).toBe(true);
   });
 
   it("never misses a callback that resume would take", () => {

@@ -57,6 +57,18 @@ describe("a popup's callback page", () => {
     expect(consumeCallback()).toEqual({ kind: "relayed" });
   });
 
+  it("a reset here keeps saying the page relayed its callback; an error from before is reported once", () => {
+    callbackPage(`${CALLBACK}?code=auth_code_1`);
+    const { flow, snapshot, seen } = makeFlow({ callbackUrl: CALLBACK, timeoutMs: 0 });
+    void flow.connect(); // refused: invalid timeoutMs
+    expect(seen.errors.map((e) => e.code)).toEqual(["invalid_request"]);
+    flow.resume();
+    expect(snapshot()).toMatchObject({ relayed: true, status: "error" });
+    expect(seen.errors).toHaveLength(1); // the same error, not a new one
+    flow.reset();
+    expect(snapshot()).toMatchObject({ relayed: true, message: "relayed", status: "idle", error: undefined });
+  });
+
   it("on another route of the app: left alone (address, marker), nothing relayed", async () => {
     const { postMessage } = callbackPage("https://app.example/elsewhere?code=not_for_here");
     const { flow, snapshot, seen } = makeFlow(); // its own route is this page

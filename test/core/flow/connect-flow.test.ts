@@ -1,7 +1,7 @@
 // ConnectFlow's lifecycle on its own: what it checks before any window opens, the exchange in
 // the browser or on your server, and what it publishes (fake window, fake clock, fake OpenRouter).
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { ConnectFlow, connectMessages, connectMessageText, OpenRouterAuthError, type ConnectMessageId } from "../../../src/core/index.js";
+import { ConnectFlow, connectMessages, connectMessageText, createConnectFlow, OpenRouterAuthError, type ConnectMessageId } from "../../../src/core/index.js";
 import { POPUP_SETTLE_MS } from "../../../src/core/flow/popup.js";
 import { CALLBACK_MESSAGE_TYPE } from "../../../src/core/index.js";
 import { flush, installBrowser, KEY, makeFlow, uninstallBrowser, until, type FakePopup, type FakeWindow } from "./fake-browser.js";
@@ -216,5 +216,168 @@ describe("what it publishes", () => {
     for (const id of ids) expect(connectMessageText(id)).toBe(connectMessages[id]);
     expect(connectMessageText("error", new OpenRouterAuthError("timeout", "No answer within 1 s; please try again."))).toBe("No answer within 1 s; please try again.");
     expect(connectMessageText(undefined)).toBe("");
+  });
+});
+
+describe("the edges of the lifecycle", () => {
+  it('codeChallengeMethod "S256" said explicitly is the default, not refused', async () => {
+    const { flow, seen, snapshot } = makeFlow({ codeChallengeMethod: "S256" });
+    void flow.connect();
+    await until(() => snapshot().status === "awaiting-approval");
+    expect(seen.errors).toEqual([]);
+  });
+
+  it("cancel, reset and an unmount with no attempt are no-ops that never throw", () => {
+    const flow = createConnectFlow({ createAuthCode: vi.fn(), exchangeAuthCode: async () => ({ key: KEY, userId: null }) });
+    expect(flow).toBeInstanceOf(ConnectFlow);
+    flow.cancel();
+    flow.reset();
+    flow.mount()();
+    expect(() => vi.advanceTimersByTime(1_000)).not.toThrow();
+    expect(flow.getSnapshot()).toMatchObject({ status: "idle", message: undefined });
+  });
+
+  it("continueInThisTab with no blocked popup behind it goes on in this tab (the page's fallback)", async () => {
+    const { flow, snapshot } = makeFlow();
+    void flow.continueInThisTab();
+    await until(() => win.assigned.length === 1, "the redirect");
+    expect(win.openCalls).toEqual([]);
+    expect(snapshot().mode).toBe("redirect");
+  });
+
+  it("a blocked popup ends the attempt in the click: no PKCE pair is made for it", async () => {
+    win.blockPopups = true;
+    const digest = vi.spyOn(globalThis.crypto.subtle, "digest"); // the S256 challenge of a pair
+    const { flow, seen } = makeFlow();
+    await flow.connect();
+    await flush();
+    expect(seen.errors.map((e) => e.code)).toEqual(["popup_blocked"]);
+    expect(digest).not.toHaveBeenCalled();
+  });
+
+  it("Cancel while the PKCE pair is being made: the mode never starts (nothing stored, no navigation)", async () => {
+    const { flow, seen } = makeFlow({ mode: "redirect" });
+    void flow.connect();
+    flow.cancel();
+    await flush();
+    expect(seen.errors.map((e) => e.code)).toEqual(["cancelled"]);
+    expect(win.assigned).toEqual([]);
+    expect(win.sessionStorage.dump()).toBe("");
+  });
+
+  it("submitCode: not in popup mode, even while it waits; a pasted value that is no string is invalid_request", async () => {
+    const popupFlow = makeFlow();
+    void popupFlow.flow.connect();
+    await until(() => popupFlow.snapshot().status === "awaiting-approval");
+    await expect(popupFlow.flow.submitCode("auth_code_1")).resolves.toBeUndefined();
+    expect(popupFlow.exchange.calls).toEqual([]);
+    expect(popupFlow.snapshot().status).toBe("awaiting-approval");
+
+    for (const pasted of [undefined, null, 42]) {
+      const { flow, seen, exchange, snapshot } = makeFlow({ mode: "paste" });
+      void flow.connect();
+      await until(() => snapshot().status === "awaiting-approval");
+      await flow.submitCode(pasted as unknown as string);
+      expect(seen.errors.map((e) => e.code), String(pasted)).toEqual(["invalid_request"]);
+      expect(exchange.calls).toEqual([]);
+    }
+  });
+
+  it("resume runs once per flow: a callback the page gets later (a client-side navigation) is not taken", async () => {
+    const { flow, exchange, snapshot } = makeFlow();
+    flow.resume(); // nothing here yet
+    win.sessionStorage.setItem(
+      "openrouter-connect:redirect",
+      JSON.stringify({ attemptId: "a", codeVerifier: "v".repeat(43), codeChallengeMethod: "S256", callbackUrl: win.location.href, expiresAt: Date.now() + 60_000 }),
+    );
+    win.goTo(`${win.location.href}?code=auth_code_later`);
+    flow.resume();
+    await flush();
+    expect(exchange.calls).toEqual([]);
+    expect(snapshot().status).toBe("idle");
+  });
+
+  it("a callback for another route: resume leaves it alone, with no timer waiting to claim it", async () => {
+    const other = "https://app.example/other/callback";
+    win.goTo(`${other}?code=auth_code_elsewhere`);
+    win.sessionStorage.setItem(
+      "openrouter-connect:redirect",
+      JSON.stringify({ attemptId: "a", flowId: ":r9:", codeVerifier: "v".repeat(43), codeChallengeMethod: "S256", callbackUrl: other, expiresAt: Date.now() + 60_000 }),
+    );
+    const { flow, exchange, snapshot } = makeFlow({ flowId: ":r1:", callbackUrl: "https://app.example/connect" });
+    const timers = vi.getTimerCount();
+    flow.resume();
+    expect(vi.getTimerCount()).toBe(timers);
+    vi.advanceTimersByTime(1_000);
+    await flush();
+    expect(exchange.calls).toEqual([]);
+    expect(snapshot().status).toBe("idle");
+  });
+
+  it("an unclaimed callback is taken later only by a flow something still listens to", async () => {
+    win.sessionStorage.setItem(
+      "openrouter-connect:redirect",
+      JSON.stringify({ attemptId: "a", flowId: ":r9:", codeVerifier: "v".repeat(43), codeChallengeMethod: "S256", callbackUrl: win.location.href, expiresAt: Date.now() + 60_000 }),
+    );
+    win.goTo(`${win.location.href}?code=auth_code_back`);
+    const exchangeAuthCode = vi.fn(async () => ({ key: KEY, userId: null }));
+    const flow = new ConnectFlow({ createAuthCode: vi.fn(), exchangeAuthCode, flowId: ":r1:" }); // nobody subscribed: unmounted
+    flow.resume();
+    vi.advanceTimersByTime(1_000);
+    await flush();
+    expect(exchangeAuthCode).not.toHaveBeenCalled();
+    expect(flow.getSnapshot().status).toBe("idle");
+  });
+
+  it("an unmount during a redirect leaves it alone: its page is leaving", async () => {
+    const { flow, snapshot, seen } = makeFlow({ mode: "redirect" });
+    const unmount = flow.mount();
+    void flow.connect();
+    await until(() => win.assigned.length === 1, "the redirect");
+    unmount();
+    vi.advanceTimersByTime(1_000);
+    expect(snapshot().status).toBe("awaiting-approval");
+    expect(seen.errors).toEqual([]);
+    expect(win.sessionStorage.getItem("openrouter-connect:redirect")).not.toBeNull();
+  });
+
+  it("the exchange gets the attempt's signal: a reset while exchanging aborts it, and reports no connection", async () => {
+    const { flow, seen, exchange, snapshot } = makeFlow();
+    let answer!: (value: { key: string; userId: null }) => void;
+    exchange.exchangeAuthCode.mockImplementationOnce(() => new Promise((resolve) => (answer = resolve)));
+    void flow.connect();
+    await until(() => snapshot().status === "awaiting-approval");
+    const popup = win.opened.at(-1) as FakePopup;
+    const attemptId = JSON.parse(popup.sessionStorage.getItem("openrouter-connect:popup") as string).attemptId;
+    win.receiveMessage({ type: CALLBACK_MESSAGE_TYPE, attemptId, code: "auth_code_1" }, popup);
+    await until(() => snapshot().status === "exchanging");
+    const signal = exchange.exchangeAuthCode.mock.calls[0]?.[1]?.signal;
+    expect(signal).toBeInstanceOf(AbortSignal);
+    expect(signal?.aborted).toBe(false);
+    flow.reset();
+    expect(signal?.aborted).toBe(true);
+    answer({ key: KEY, userId: null });
+    await flush();
+    expect(seen.keys).toEqual([]);
+    expect(seen.connected).toEqual([]);
+  });
+
+  it("connects without onKey and onConnected: nothing thrown for the callbacks it does not have", async () => {
+    const thrown: unknown[] = [];
+    const onError = (error: Error) => thrown.push(error);
+    process.on("uncaughtException", onError);
+    try {
+      const { flow, snapshot } = makeFlow({ onKey: undefined, onConnected: undefined });
+      void flow.connect();
+      await until(() => snapshot().status === "awaiting-approval");
+      const popup = win.opened.at(-1) as FakePopup;
+      const attemptId = JSON.parse(popup.sessionStorage.getItem("openrouter-connect:popup") as string).attemptId;
+      win.receiveMessage({ type: CALLBACK_MESSAGE_TYPE, attemptId, code: "auth_code_1" }, popup);
+      await until(() => snapshot().status === "connected");
+      await flush();
+    } finally {
+      process.off("uncaughtException", onError);
+    }
+    expect(thrown).toEqual([]);
   });
 });

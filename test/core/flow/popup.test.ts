@@ -9,7 +9,7 @@ import {
   POPUP_POLL_MS,
   POPUP_SETTLE_MS,
 } from "../../../src/core/flow/popup.js";
-import { APP, AUTH_URL, challengeMatches, flush, installBrowser, KEY, makeFlow, uninstallBrowser, until, type FakePopup, type FakeWindow } from "./fake-browser.js";
+import { APP, AUTH_URL, challengeMatches, fakeExchange, flush, installBrowser, KEY, makeFlow, uninstallBrowser, until, type FakePopup, type FakeWindow } from "./fake-browser.js";
 
 let win: FakeWindow;
 beforeEach(() => {
@@ -406,5 +406,90 @@ describe("popup: a window that cannot be read", () => {
     vi.advanceTimersByTime(10);
     void flow.connect();
     expect(win.opened).toHaveLength(2);
+  });
+});
+
+describe("popup: the watcher's exact rules", () => {
+  // Under the fake clock the first poll comes POPUP_FAST_POLL_MS (5 ms) after the consent page
+  // started loading and finds it at the provider; the popup counts as seen at the poll
+  // POPUP_SETTLE_MS after that one (25 ms), and is then polled every POPUP_POLL_MS.
+  const SEEN_AT = 5 + POPUP_SETTLE_MS;
+
+  it("seen exactly POPUP_SETTLE_MS after the first poll at the provider, then polled every POPUP_POLL_MS", async () => {
+    const { flow, seen } = makeFlow();
+    const { popup } = await openConsent(flow);
+    vi.advanceTimersByTime(SEEN_AT); // the poll at 25 ms sees it
+    popup.closed = true;
+    // Polled at 275 ms now: closed after it was seen, so popup_closed once the grace period is over.
+    vi.advanceTimersByTime(POPUP_POLL_MS - 1 + POPUP_CLOSED_GRACE_MS - 1);
+    expect(seen.errors).toEqual([]); // not polled fast after it was seen
+    vi.advanceTimersByTime(2);
+    expect(seen.errors.map((e) => e.code)).toEqual(["popup_closed"]);
+  });
+
+  it("read closed exactly POPUP_LATE_ANSWER_MS after it was seen: over, no late answer taken", async () => {
+    const { flow, seen, exchange } = makeFlow();
+    const { popup } = await openConsent(flow);
+    vi.advanceTimersByTime(SEEN_AT + 3 * POPUP_POLL_MS + 1); // polls at 275, 525 and 775 ms found it open
+    popup.closed = true;
+    vi.advanceTimersByTime(POPUP_POLL_MS + POPUP_CLOSED_GRACE_MS); // the poll 1000 ms after it was seen reads it closed
+    expect(seen.errors.map((e) => e.code)).toEqual(["popup_closed"]);
+    win.receiveMessage({ type: CALLBACK_MESSAGE_TYPE, attemptId: attemptIdOf(popup), code: "too_late" }, popup);
+    await flush();
+    expect(exchange.calls).toEqual([]);
+  });
+
+  it("a popup on this origin (not the provider's page) is never seen: it closing is hidden, not popup_closed", async () => {
+    const { flow, seen, snapshot } = makeFlow();
+    const { popup } = await openConsent(flow);
+    popup.at = "app"; // readable: back on this origin
+    vi.advanceTimersByTime(POPUP_SETTLE_MS * 10);
+    popup.closed = true;
+    vi.advanceTimersByTime(POPUP_POLL_MS + POPUP_CLOSED_GRACE_MS * 2);
+    expect(seen.errors).toEqual([]);
+    expect(snapshot().status).toBe("awaiting-approval");
+  });
+
+  it("while its code is exchanged, the watcher and any later answer leave the attempt alone", async () => {
+    const held = fakeExchange({ hold: true });
+    const { flow, seen, snapshot } = makeFlow({ exchangeAuthCode: held.exchangeAuthCode });
+    const { popup } = await openConsent(flow);
+    win.receiveMessage({ type: CALLBACK_MESSAGE_TYPE, attemptId: attemptIdOf(popup), code: "auth_code_1" }, popup);
+    await until(() => snapshot().status === "exchanging");
+    expect(popup.closed).toBe(true);
+    vi.advanceTimersByTime(POPUP_POLL_MS * 4); // polls due meanwhile find the popup closed
+    win.receiveMessage({ type: CALLBACK_MESSAGE_TYPE, attemptId: attemptIdOf(popup), error: "access_denied" }, popup);
+    await flush();
+    expect(snapshot().status).toBe("exchanging");
+    held.answer();
+    await until(() => snapshot().status === "connected");
+    expect(seen.errors).toEqual([]);
+  });
+
+  it("focus that came and went while the popup was visible shows no hint once it is hidden", async () => {
+    const { flow, snapshot } = makeFlow();
+    const { popup } = await openConsent(flow);
+    win.focus();
+    win.blur(); // back to the popup
+    popup.closed = true;
+    vi.advanceTimersByTime(POPUP_POLL_MS);
+    vi.advanceTimersByTime(POPUP_HIDDEN_HINT_DELAY_MS * 3);
+    expect(snapshot().message).toBe("awaiting-popup");
+  });
+
+  it("an attempt that ends leaves no timer behind: neither the watcher's poll nor the hint's delay", async () => {
+    const visible = makeFlow();
+    await openConsent(visible.flow);
+    expect(vi.getTimerCount()).toBeGreaterThan(0);
+    visible.flow.cancel();
+    expect(vi.getTimerCount()).toBe(0);
+
+    const hidden = makeFlow();
+    const { popup } = await openConsent(hidden.flow);
+    popup.closed = true;
+    vi.advanceTimersByTime(POPUP_POLL_MS); // hidden: no more polls
+    win.focus(); // the hint's delay starts
+    hidden.flow.cancel();
+    expect(vi.getTimerCount()).toBe(0);
   });
 });

@@ -1,7 +1,7 @@
 // ConnectFlow's redirect mode on its own: this tab leaves for the consent page and comes back
 // with `?code=` as a new page load (a fresh window and flow, the same sessionStorage).
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { APP, AUTH_URL, challengeMatches, flush, installBrowser, KEY, makeFlow, uninstallBrowser, until, type FakeStorage, type FakeWindow } from "./fake-browser.js";
+import { APP, AUTH_URL, challengeMatches, flush, installBrowser, KEY, makeFlow, uninstallBrowser, until, type FakePopup, type FakeStorage, type FakeWindow } from "./fake-browser.js";
 
 let win: FakeWindow;
 beforeEach(() => {
@@ -220,5 +220,23 @@ describe("redirect: coming back", () => {
     flow.resume();
     expect(seen.errors.map((e) => e.code)).toEqual(["no_pending_flow"]);
     expect(exchange.calls).toEqual([]);
+  });
+});
+
+describe("redirect: an attempt replaced by the page's callback", () => {
+  it("a click in the moment before an unclaimed callback is claimed: the claim's attempt is shown, never the replaced one's changes", async () => {
+    await leaveForConsent(); // flow ":r1:" left for the consent page
+    loadPage(`${APP}?code=auth_code_back`);
+    const { flow, snapshot } = makeFlow({ flowId: ":r7:" });
+    flow.resume(); // not its own: claimed a moment later
+    void flow.connect(); // a popup attempt meanwhile
+    const popup = win.opened[0] as FakePopup;
+    vi.advanceTimersByTime(1);
+    await until(() => snapshot().status === "connected", "connected by the claimed callback");
+    await until(() => popup.navigatedTo !== undefined, "the replaced attempt's popup navigated");
+    popup.closed = true; // the replaced attempt's watcher finds it closed: hidden
+    vi.advanceTimersByTime(1_000);
+    await flush();
+    expect(snapshot()).toMatchObject({ status: "connected", mode: "redirect" });
   });
 });
