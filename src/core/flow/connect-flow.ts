@@ -225,7 +225,9 @@ export class ConnectFlow {
     if (attempt === this.#attempt) this.#set(snapshotOf(attempt, this.#relayed));
   };
 
+  /** One attempt at a time: a new one (a click, or a callback claimed) ends the one before, its popup closed. */
   #begin(mode: AttemptMode): Attempt {
+    this.#attempt?.drop();
     return (this.#attempt = new Attempt(mode, this.#publish));
   }
 
@@ -277,7 +279,6 @@ export class ConnectFlow {
         // a severed popup can't be focused
       }
     } else {
-      current?.drop();
       attempt = this.#start(overrides.mode, handed);
     }
     if (handed && attempt.window !== handed) {

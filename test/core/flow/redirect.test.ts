@@ -224,19 +224,20 @@ describe("redirect: coming back", () => {
 });
 
 describe("redirect: an attempt replaced by the page's callback", () => {
-  it("a click in the moment before an unclaimed callback is claimed: the claim's attempt is shown, never the replaced one's changes", async () => {
+  it("a click in the moment before an unclaimed callback is claimed: the claim ends the click's attempt (its popup closed, never sent to OpenRouter), one exchange", async () => {
     await leaveForConsent(); // flow ":r1:" left for the consent page
     loadPage(`${APP}?code=auth_code_back`);
-    const { flow, snapshot } = makeFlow({ flowId: ":r7:" });
+    const { flow, snapshot, exchange } = makeFlow({ flowId: ":r7:" });
     flow.resume(); // not its own: claimed a moment later
     void flow.connect(); // a popup attempt meanwhile
     const popup = win.opened[0] as FakePopup;
     vi.advanceTimersByTime(1);
     await until(() => snapshot().status === "connected", "connected by the claimed callback");
-    await until(() => popup.navigatedTo !== undefined, "the replaced attempt's popup navigated");
-    popup.closed = true; // the replaced attempt's watcher finds it closed: hidden
+    expect(popup.closed).toBe(true);
     vi.advanceTimersByTime(1_000);
     await flush();
+    expect(popup.navigatedTo).toBeUndefined();
     expect(snapshot()).toMatchObject({ status: "connected", mode: "redirect" });
+    expect(exchange.calls.map((c) => c.request.code)).toEqual(["auth_code_back"]);
   });
 });
