@@ -191,7 +191,8 @@ export const ConnectButton = forwardRef<HTMLButtonElement, ConnectButtonProps>(f
   const connect = () => {
     setForgotten(false);
     // Synchronously, inside the click: a popup opened after an await gets blocked. While busy,
-    // connect() brings the popup to the front, or starts over when we can no longer see it.
+    // connect() brings the popup to the front, or starts over when we can no longer see it; while
+    // the click before still waits for the flow part, it does nothing.
     control.connect();
   };
 

@@ -104,7 +104,12 @@ export class ButtonFlow {
     this.#mounted = true;
     if (this.#flow) this.#mountFlow(this.#flow);
     // Back from OpenRouter (a redirect's ?code=, a popup's callback page): the flow part loads at once.
-    else if (mayCarryCallback(this.#input.options.callbackUrl)) loadFlowPart().then((part) => void this.#attach(part), this.#fail);
+    else if (mayCarryCallback(this.#input.options.callbackUrl))
+      loadFlowPart().then(
+        (part) => void this.#attach(part),
+        // A click waiting on the same load reports it; a button gone meanwhile reports nothing.
+        (error: unknown) => void (this.#mounted && !this.#waiting && this.#fail(error)),
+      );
     return () => {
       this.#mounted = false;
       this.#unmountFlow?.();
@@ -135,7 +140,9 @@ export class ButtonFlow {
       clearTimeout(timer);
       if (this.#waiting !== click) return; // reset meanwhile, or loaded first
       this.#drop(click);
+      // A button gone meanwhile is idle again, should it come back (a remount, <Activity>).
       if (this.#mounted) this.#fail(cause);
+      else this.#show(IDLE);
     };
     const timer = setTimeout(() => failed(new Error(`not loaded within ${FLOW_PART_TIMEOUT_MS} ms`)), FLOW_PART_TIMEOUT_MS);
     loadFlowPart().then((loaded) => {
@@ -143,7 +150,11 @@ export class ButtonFlow {
       if (this.#waiting !== click) return; // reset meanwhile, or past its deadline
       // A button gone meanwhile (a remount, as StrictMode's, comes back at once) starts nothing.
       const flow = this.#mounted && this.#attach(loaded);
-      if (!flow) return this.#drop(click);
+      if (!flow) {
+        this.#drop(click);
+        if (!this.#mounted) this.#show(IDLE); // unmounted: idle again; otherwise #attach showed its error
+        return;
+      }
       this.#waiting = undefined;
       void flow.connect({ window: click.window });
     }, failed);

@@ -55,11 +55,11 @@ async function freshButton() {
   const releasedPromise = new Promise<void>((resolve) => (released = resolve));
   vi.doMock("../../src/react/flow-part.js", async (importOriginal) => {
     gate.loads++;
+    if (gate.hold) await releasedPromise;
     if (gate.refuse > 0) {
       gate.refuse--;
       throw new TypeError("Failed to fetch dynamically imported module: flow-part.js");
     }
-    if (gate.hold) await releasedPromise;
     return importOriginal();
   });
   const { ConnectButton } = await import("../../src/react/ConnectButton.js");
@@ -322,13 +322,14 @@ describe("a click before the flow part is here", () => {
     expect(popups[0]?.navigatedTo).toBeUndefined();
   });
 
-  it("a button gone before its flow part came: its popup closes and nothing starts", async () => {
+  it("a button gone before its flow part came: its popup closes, nothing starts, and its last status is idle", async () => {
     const { ConnectButton, Providers, gate } = await freshButton();
     gate.hold = true;
     const { popups } = installPopups();
+    const statuses: ConnectStatus[] = [];
     const view = render(
       <Providers>
-        <ConnectButton onKey={vi.fn()} />
+        <ConnectButton onKey={vi.fn()} onStatusChange={(status) => statuses.push(status)} />
       </Providers>,
     );
     fireEvent.click(button());
@@ -336,6 +337,29 @@ describe("a click before the flow part is here", () => {
     gate.release();
     await turnsUntil(() => popups[0]?.closed === true, "the popup to close");
     expect(popups[0]?.navigatedTo).toBeUndefined();
+    await turnsUntil(() => statuses.length === 2, "the status after the wait");
+    expect(statuses).toEqual(["opening", "idle"]);
+  });
+
+  it("a page OpenRouter sent back to, whose flow part fails while a click waits on the same load: one load_failed", async () => {
+    window.history.replaceState(null, "", "/?code=from-an-old-tab");
+    const { ConnectButton, Providers, gate } = await freshButton();
+    gate.hold = true;
+    gate.refuse = 1;
+    const { popups } = installPopups();
+    const onError = vi.fn();
+    render(
+      <Providers>
+        <ConnectButton onKey={vi.fn()} onError={onError} />
+      </Providers>,
+    );
+    await turnsUntil(() => gate.loads === 1, "the load at mount");
+    fireEvent.click(button());
+    gate.release();
+    await turnsUntil(() => onError.mock.calls.length > 0, "the error");
+    await turnsUntil(() => popups[0]?.closed === true, "the popup to close");
+    expect(onError.mock.calls.map(([error]) => error.code)).toEqual(["load_failed"]);
+    expect(gate.loads).toBe(1);
   });
 
   it("a provider with an invalid client option: invalid_request at the click, the popup closed, nothing sent", async () => {

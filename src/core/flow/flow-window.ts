@@ -8,7 +8,7 @@ export const POPUP_FEATURES = "popup=yes,width=520,height=720";
 /**
  * Opens the blank window `mode` sends to OpenRouter: the consent popup, or paste mode's tab. Call
  * it inside the user's click, before anything is awaited: browsers block a window opened once the
- * click's user activation is gone (Safari, Firefox). Null when it was blocked.
+ * click's user activation is gone (Safari and Firefox at once, Chromium after its activation expires). Null when it was blocked.
  */
 export function openFlowWindow(win: Window, mode: "popup" | "paste", popupFeatures = POPUP_FEATURES): Window | null {
   try {
