@@ -196,40 +196,7 @@
     var original = history[name];
     history[name] = function () {
       var result = original.apply(this, arguments);
-      var watches = (options.watchDom || []).map(function (watch) {
-    return { name: watch.name, pattern: new RegExp(watch.pattern, (watch.flags || "").replace("g", "")), seen: false };
-  });
-  function look(text, how) {
-    if (!text) return;
-    watches.forEach(function (watch) {
-      if (watch.seen || !watch.pattern.test(text)) return;
-      watch.seen = true;
-      var seen = { name: watch.name, how: how, at: Date.now() };
-      state.dom.push(seen);
-      send("dom", seen);
-    });
-  }
-  if (watches.length) {
-    new MutationObserver(function (records) {
-      records.forEach(function (record) {
-        if (record.type === "childList") {
-          record.addedNodes.forEach(function (node) {
-            look(node.nodeType === 1 ? node.outerHTML : node.textContent, "added");
-          });
-        } else if (record.type === "characterData") {
-          // The value before this change, and the one now: a value set and changed again within
-          // one task shows only as the next record's old value.
-          look(record.oldValue, "text");
-          look(record.target.data, "text");
-        } else if (record.type === "attributes") {
-          look(record.oldValue, "attribute");
-          look(record.target.getAttribute(record.attributeName), "attribute");
-        }
-      });
-    }).observe(document, { subtree: true, childList: true, characterData: true, characterDataOldValue: true, attributes: true, attributeOldValue: true });
-  }
-
-  send("url", { url: String(location.href) });
+      send("url", { url: String(location.href) });
       return result;
     };
   });
