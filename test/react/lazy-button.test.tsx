@@ -30,6 +30,17 @@ beforeEach(() => {
   localStorage.clear();
   window.history.replaceState(null, "", "/");
 });
+// A load still on its way when a test ends would land in the next test's fresh module registry
+// (vi.resetModules) and hand it the flow part without its gate ever counting a load: each test
+// ends with its loads settled, held ones released.
+let openGate: FlowPartGate | undefined;
+let loadsInFlight: Array<Promise<unknown>> = [];
+afterEach(async () => {
+  openGate?.release();
+  await Promise.allSettled(loadsInFlight);
+  loadsInFlight = [];
+  openGate = undefined;
+});
 afterEach(() => {
   cleanup();
   vi.useRealTimers();
@@ -53,15 +64,20 @@ async function freshButton() {
   let released!: () => void;
   const gate: FlowPartGate = { loads: 0, refuse: 0, hold: false, release: () => released() };
   const releasedPromise = new Promise<void>((resolve) => (released = resolve));
-  vi.doMock("../../src/react/flow-part.js", async (importOriginal) => {
+  vi.doMock("../../src/react/flow-part.js", (importOriginal) => {
     gate.loads++;
-    if (gate.hold) await releasedPromise;
-    if (gate.refuse > 0) {
-      gate.refuse--;
-      throw new TypeError("Failed to fetch dynamically imported module: flow-part.js");
-    }
-    return importOriginal();
+    const load = (async () => {
+      if (gate.hold) await releasedPromise;
+      if (gate.refuse > 0) {
+        gate.refuse--;
+        throw new TypeError("Failed to fetch dynamically imported module: flow-part.js");
+      }
+      return importOriginal();
+    })();
+    loadsInFlight.push(load);
+    return load as Promise<never>;
   });
+  openGate = gate;
   const { ConnectButton } = await import("../../src/react/ConnectButton.js");
   const { OpenRouterAuthProvider } = await import("../../src/react/context.js");
   const { FLOW_PART_TIMEOUT_MS } = await import("../../src/react/button-flow.js");
